@@ -1,0 +1,118 @@
+"""dbt models, seeds and tests as Dagster assets and checks, built into the run's warehouse build."""
+
+import json
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from pipelines.defs.dbt_project import vetdx_dbt_project
+from pipelines.defs.resources import SourceFilesResource, WarehouseResource
+from pipelines.faults import crash_point
+from pipelines.labels import data_label_for
+from pipelines.settings import DBT_PROJECT_DIR
+
+# dbt schemas map one-to-one onto Dagster groups so the lineage graph reads top to bottom.
+_GROUP_BY_SCHEMA = {
+    "reference": "reference",
+    "staging": "staging",
+    "intermediate": "intermediate",
+    "marts": "marts",
+}
+
+
+class VetdxTranslator(DagsterDbtTranslator):
+    """Keys dbt nodes by `[schema, name]`, the name analysts use in SQL (`marts.gap_indices`).
+
+    Sources keep the key from their `meta.dagster.asset_key` (`raw/<table>`), which is exactly the
+    ingest assets' key, so the graph is one connected lineage from file to mart.
+    """
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id)
+        if node is None:  # sources and other non-node resources keep the default mapping
+            return spec
+        schema = node.get("schema") or "main"
+        return spec.replace_attributes(
+            key=dg.AssetKey([schema, node["alias"] or node["name"]]),
+            group_name=_GROUP_BY_SCHEMA.get(schema, "dbt"),
+        )
+
+
+translator = VetdxTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=vetdx_dbt_project.manifest_path,
+    project=vetdx_dbt_project,
+    dagster_dbt_translator=translator,
+)
+def vetdx_dbt_assets(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    source_files: SourceFilesResource,
+) -> Iterator[Any]:
+    build = warehouse.build_path(context.run_id)
+    seeds = stage_seeds(source_files.effective_seeds_dir(build.parent), context.run_id)
+    dbt_vars = {
+        "warehouse_path": str(build),
+        "seeds_dir": seeds.relative_to(DBT_PROJECT_DIR).as_posix(),
+        "data_label": data_label_for(source_files.raw_path),
+    }
+    crash_point("dbt_started")
+    try:
+        invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+        yield from invocation.stream()
+        crash_point("dbt_done")
+        build_catalogue(dbt, dbt_vars, invocation.target_path, catalogue_dir(build), context)
+    finally:
+        shutil.rmtree(seeds, ignore_errors=True)
+
+
+def catalogue_dir(build: Path) -> Path:
+    """Where the run's dbt docs site (the data catalogue) waits to be published with its build."""
+    return build.parent / "catalogue"
+
+
+def build_catalogue(
+    dbt: DbtCliResource, dbt_vars: dict, built: Path, target: Path, context: dg.AssetExecutionContext
+) -> None:
+    """The dbt docs site as one static page (`--static` embeds manifest and catalog, so it opens
+    from disk without a web server). A failure here is logged, never a reason to withhold data.
+
+    `--no-compile` reuses the manifest the build just compiled (about 4 s saved on the sample)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built / "manifest.json", target / "manifest.json")
+    invocation = dbt.cli(
+        ["docs", "generate", "--static", "--no-compile", "--vars", json.dumps(dbt_vars)],
+        target_path=target,
+        raise_on_error=False,
+        context=context,
+    )
+    invocation.wait()
+    if not invocation.is_successful():
+        context.log.warning("dbt docs generate failed; this version will have no data catalogue")
+
+
+def stage_seeds(effective: Path, run_id: str) -> Path:
+    """Copy the run's seeds under the dbt project and hand dbt a relative path to them.
+
+    dbt writes each seed's compiled SQL to `target/run/<project>/<seed path>`; with an absolute seed
+    path that join *is* the seed path, and dbt overwrites the CSV with its SQL. A relative path
+    without `..` keeps those files inside target/.
+    """
+    staged = DBT_PROJECT_DIR / ".seeds" / run_id
+    shutil.rmtree(staged, ignore_errors=True)
+    shutil.copytree(effective, staged)
+    return staged
+
+
+def mart_keys() -> list[dg.AssetKey]:
+    return sorted(
+        (k for k in vetdx_dbt_assets.keys if k.path[0] == "marts"), key=lambda k: k.to_user_string()
+    )

@@ -1,0 +1,119 @@
+"""Publish the checked build as the warehouse analysts read, then write the export set from it.
+
+Blocking asset checks (Great Expectations suites and dbt tests) sit upstream of `published_warehouse`:
+a failed ERROR check skips this step, so the published file stays exactly as it was.
+"""
+
+import shutil
+
+import dagster as dg
+import duckdb
+
+from pipelines.defs.assets.dbt import catalogue_dir, mart_keys
+from pipelines.defs.resources import ExportsResource, SourceFilesResource, WarehouseResource
+from pipelines.faults import crash_point
+from pipelines.labels import data_label_for
+from pipelines.publish.record import record_version
+from pipelines.publish.store import new_version_id
+
+
+def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
+    """Every asset check evaluated in this run, as recorded by Dagster."""
+    records = context.instance.all_logs(context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    results = []
+    for record in records:
+        evaluation = record.dagster_event.event_specific_data
+        description = evaluation.description or ""
+        results.append(
+            {
+                "check": evaluation.check_name,
+                "asset": evaluation.asset_key.to_user_string(),
+                "passed": bool(evaluation.passed),
+                "severity": evaluation.severity.value,
+                "description": description[:2000],
+            }
+        )
+    return sorted(results, key=lambda r: (r["asset"], r["check"]))
+
+
+@dg.asset(
+    key="published_warehouse",
+    deps=mart_keys(),
+    group_name="publish",
+    kinds={"duckdb"},
+    description="The warehouse analysts read (warehouse/vetdx.duckdb), replaced whole by a checked build.",
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    source_files: SourceFilesResource,
+) -> dg.MaterializeResult:
+    crash_point("publish_started")
+    checks = _check_results(context)
+    blocking = [c for c in checks if not c["passed"] and c["severity"] == "ERROR"]
+    if blocking:  # blocking checks already stop this step; this guards a run that bypassed them
+        names = ", ".join(f"{c['asset']}:{c['check']}" for c in blocking)
+        raise dg.Failure(f"not publishing: {len(blocking)} ERROR check(s) failed: {names}")
+    store = warehouse.store
+    version_id = new_version_id(context.run_id)
+    label = data_label_for(source_files.raw_path)
+    with duckdb.connect(str(warehouse.build_path(context.run_id))) as con:
+        facts = record_version(con, version_id, context.run_id, label, checks)
+    crash_point("version_recorded")
+    catalogue = catalogue_dir(warehouse.build_path(context.run_id)) / "static_index.html"
+    if catalogue.exists():  # kept beside the version, so every export of it can carry it
+        store.versions_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(catalogue, store.catalogue_path(version_id))
+    store.publish(context.run_id, version_id, facts, keep=warehouse.keep)
+
+    from pipelines.quality.docs import render_data_docs
+
+    docs = render_data_docs(warehouse.quality_dir(context.run_id))
+    warnings = [c for c in checks if not c["passed"]]
+    return dg.MaterializeResult(
+        metadata={
+            "version": version_id,
+            "published_file": dg.MetadataValue.path(str(store.published)),
+            "data_docs": dg.MetadataValue.path(str(docs)),
+            "checks_passed": sum(c["passed"] for c in checks),
+            "checks_failed_warn": len(warnings),
+            "data_label": label or "",
+        }
+    )
+
+
+@dg.asset(
+    deps=[published_warehouse],
+    group_name="publish",
+    kinds={"excel", "parquet", "csv"},
+    description="COMCEC export set of the published version: workbook, CSV, Parquet, charts, profiles.",
+)
+def exports(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource
+) -> dg.MaterializeResult:
+    from pipelines.exports.build import export_version
+
+    crash_point("exports_started")
+    store = warehouse.store
+    version = store.current_version()
+    if version is None:
+        raise dg.Failure("nothing is published yet, so there is nothing to export")
+    out_dir = exports.path / version
+    files = 0
+    for lang in exports.langs:
+        result = export_version(
+            store.published, out_dir, version=version, lang=lang, manifest_extra={"run_id": context.run_id}
+        )
+        files += len(result.files)
+    catalogue = store.catalogue_path(version)
+    if catalogue.exists():
+        (out_dir / "catalogue").mkdir(exist_ok=True)
+        shutil.copyfile(catalogue, out_dir / "catalogue" / "index.html")
+    return dg.MaterializeResult(
+        metadata={
+            "version": version,
+            "folder": dg.MetadataValue.path(str(out_dir)),
+            "files": files,
+            "languages": ", ".join(exports.langs),
+        }
+    )

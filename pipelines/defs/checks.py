@@ -1,0 +1,71 @@
+"""Great Expectations suites as blocking Dagster asset checks on `raw/<table>` and `marts/<model>`.
+
+Each check validates its suite against this run's build of the warehouse (the published version is
+the baseline for row counts), writes the report as JSON into the run's quality folder (rendered into
+Data Docs at publish time) and fails with severity ERROR when an ERROR expectation failed, which
+stops every downstream asset, or WARN when only WARN expectations did, which is recorded only.
+"""
+
+from collections.abc import Callable
+
+import dagster as dg
+
+from pipelines.defs.resources import SourceFilesResource, WarehouseResource
+from pipelines.ingest.schemas import RAW_TABLES
+from pipelines.quality.mart_suites import MART_COLUMNS, mart_suite
+from pipelines.quality.raw_suites import raw_suite
+from pipelines.quality.reference import Reference, load_reference
+from pipelines.quality.report import ValidationReport
+from pipelines.quality.runner import validate
+from pipelines.quality.spec import TableSuite
+
+SuiteBuilder = Callable[[str, Reference], TableSuite]
+
+
+def report_to_check_result(report: ValidationReport) -> dg.AssetCheckResult:
+    severity = dg.AssetCheckSeverity.ERROR if report.blocking else dg.AssetCheckSeverity.WARN
+    return dg.AssetCheckResult(
+        passed=report.passed,
+        severity=severity,
+        description=report.message()[:4000],  # the event log keeps the full report in metadata
+        metadata={
+            **report.counts(),
+            "seconds": report.seconds,
+            "failures": dg.MetadataValue.md(report.markdown() if not report.passed else "none"),
+        },
+    )
+
+
+def build_gx_check(layer: str, name: str, build_suite: SuiteBuilder) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey([layer, name]),
+        name=f"gx_{name}",
+        blocking=True,
+        description=f"Great Expectations suite {layer}.{name} (ERROR blocks downstream, WARN is recorded).",
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext,
+        warehouse: WarehouseResource,
+        source_files: SourceFilesResource,
+    ) -> dg.AssetCheckResult:
+        run_id = context.run.run_id
+        # Raw checks may run before dbt has seeded `reference`: the seeds folder is the fallback.
+        seeds_dir = source_files.effective_seeds_dir(warehouse.build_path(run_id).parent)
+        with warehouse.connect_build(run_id) as con, warehouse.connect_published() as previous:
+            suite = build_suite(name, load_reference(con, seeds_dir))
+            report = validate(con, suite, previous=previous)
+        path = report.write(warehouse.quality_dir(run_id))
+        context.log.info(f"{report.message().splitlines()[0]} Report: {path.name}")
+        return report_to_check_result(report)
+
+    return _check
+
+
+def build_gx_asset_checks() -> list[dg.AssetChecksDefinition]:
+    return [
+        *(build_gx_check("raw", table, raw_suite) for table in RAW_TABLES),
+        *(build_gx_check("marts", model, mart_suite) for model in MART_COLUMNS),
+    ]
+
+
+gx_asset_checks: list[dg.AssetChecksDefinition] = build_gx_asset_checks()

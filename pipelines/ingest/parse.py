@@ -1,0 +1,149 @@
+"""Entry point the loader calls: one file in, `ParsedFile` out (or `FileRejected`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest import institutions, inventory, official, reasons
+from pipelines.ingest.context import ParseContext
+from pipelines.ingest.header import Table, locate_header
+from pipelines.ingest.model import FileRejected, ParsedFile, ParsedTable, empty_rejects
+from pipelines.ingest.notes import split_note_rows
+from pipelines.ingest.read import ReadResult, read_grids
+from pipelines.ingest.survey import parse_survey
+from pipelines.ingest.survey_columns import is_header_word as survey_word
+from pipelines.ingest.text import fold
+
+
+def _tables(
+    read: ReadResult, is_word: Callable[[str], bool], display_name: str, notes: list[str]
+) -> list[Table]:
+    tables = []
+    for grid in read.grids:
+        table = locate_header(grid, is_word)
+        if table is None:
+            notes.append(f"{display_name}: sheet '{grid.sheet}' skipped, no header found")
+        else:
+            tables.append(table)
+    if not tables:
+        raise FileRejected(
+            reasons.NO_HEADER_FOUND,
+            f"{display_name}: no header row found in the first 30 rows (expected columns of a "
+            f"{'workbook sheet' if read.grids and read.grids[0].sheet else 'table'} for this source)",
+        )
+    return tables
+
+
+def _merge(name: str, parts: list[ParsedTable]) -> ParsedTable:
+    rows = [p.rows for p in parts if p.rows.height]
+    rejects = [p.rejects for p in parts if p.rejects.height]
+    empty = next((p.rows for p in parts), pl.DataFrame())
+    return ParsedTable(
+        name, pl.concat(rows) if rows else empty.clear(), pl.concat(rejects) if rejects else empty_rejects()
+    )
+
+
+def _survey(read: ReadResult, ctx: ParseContext, display_name: str) -> ParsedFile:
+    notes: list[str] = []
+    tables = _tables(read, lambda c: survey_word(c, ctx.codebook), display_name, notes)
+    parsed, rows_read, kind, unknown, survey_notes = parse_survey(tables, ctx, display_name)
+    return ParsedFile(
+        f"{kind}-{read.format}", read.encoding, parsed, rows_read, unknown, notes + survey_notes
+    )
+
+
+def _inventory(read: ReadResult, ctx: ParseContext, display_name: str) -> ParsedFile:
+    notes: list[str] = []
+    tables = _tables(read, lambda c: fold(c) in inventory.HEADER_WORDS, display_name, notes)
+    parts: dict[str, list[ParsedTable]] = {"equipment_inventory": [], "institution_connectivity": []}
+    rows_read = 0
+    for table in tables:
+        kind = inventory.kind_of(table)
+        if kind is None:
+            notes.append(
+                f"{display_name}: sheet '{table.sheet}' skipped, neither equipment nor connectivity columns"
+            )
+            continue
+        parser = inventory.parse_equipment if kind == "equipment_inventory" else inventory.parse_connectivity
+        parts[kind].append(parser(table, ctx, display_name))
+        rows_read += table.data.height
+    if not any(parts.values()):
+        raise FileRejected(
+            reasons.UNKNOWN_LAYOUT,
+            f"{display_name}: no equipment (item, quantity) or connectivity "
+            "(connectivity type, download speed) columns found",
+        )
+    return ParsedFile(
+        read.format, read.encoding, [_merge(k, v) for k, v in parts.items() if v], rows_read, notes=notes
+    )
+
+
+def _institutions(read: ReadResult, ctx: ParseContext, display_name: str) -> ParsedFile:
+    notes: list[str] = []
+    tables = _tables(read, institutions.is_header_word, display_name, notes)
+    rows, rejects, rows_read = [], [], 0
+    for table in tables:
+        table, skipped = split_note_rows(table, display_name)
+        notes += skipped
+        parser = institutions.parse_long if institutions.is_long(table) else institutions.parse_wide
+        got, bad, read_n, sheet_notes = parser(table, ctx, display_name)
+        notes += sheet_notes
+        rows_read += read_n
+        if got.height:
+            rows.append(got.with_columns(pl.lit(table.sheet, dtype=pl.Utf8).alias("_sheet")))
+        rejects.append(bad)
+    schema = {
+        "iso3": pl.Utf8,
+        "year": pl.Int32,
+        "vet_level": pl.Utf8,
+        "ownership": pl.Utf8,
+        "sex": pl.Utf8,
+        "measure": pl.Utf8,
+        "value": pl.Float64,
+        "_sheet": pl.Utf8,
+        "_row_number": pl.Int32,
+    }
+    frame = (
+        pl.concat(rows).select([pl.col(c).cast(t) for c, t in schema.items()])
+        if rows
+        else pl.DataFrame(schema=schema)
+    )
+    return ParsedFile(
+        read.format,
+        read.encoding,
+        [ParsedTable("institution_counts", frame, pl.concat(rejects))],
+        rows_read,
+        notes=notes,
+    )
+
+
+def _official(read: ReadResult, ctx: ParseContext, display_name: str) -> ParsedFile:
+    notes: list[str] = []
+    tables = _tables(read, official.is_header_word, display_name, notes)
+    parts, rows_read, fmt = [], 0, read.format
+    for table in tables:
+        table, skipped = split_note_rows(table, display_name)
+        notes += skipped
+        is_wb = "series code" in {fold(h) for h in table.headers}
+        fmt = f"worldbank-wide-{read.format}" if is_wb else fmt
+        parsed, n, empty = official.parse_official(table, ctx, display_name, "World Bank" if is_wb else None)
+        notes += empty
+        parts.append(parsed)
+        rows_read += n
+    return ParsedFile(fmt, read.encoding, [_merge("official_series", parts)], rows_read, notes=notes)
+
+
+_PARSERS = {"survey": _survey, "institutions": _institutions, "inventory": _inventory, "official": _official}
+
+
+def parse_file(path: Path, source: str, ctx: ParseContext, display_name: str) -> ParsedFile:
+    """Parse one raw file of `source` (survey | institutions | inventory | official).
+
+    `display_name` (the path relative to the raw root) names the file in every message.
+    """
+    if source not in _PARSERS:
+        raise ValueError(f"unknown source {source!r}; expected one of {sorted(_PARSERS)}")
+    return _PARSERS[source](read_grids(path, display_name), ctx, display_name)

@@ -1,0 +1,52 @@
+"""Bytes on disk -> Grids, choosing the reader from the content (see sniff.py)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.ingest import reasons, sniff
+from pipelines.ingest.encoding import UndecodableText, decode
+from pipelines.ingest.grid import Grid
+from pipelines.ingest.model import FileRejected
+from pipelines.ingest.spreadsheetml import UnsafeXml, read_spreadsheetml
+from pipelines.ingest.textgrid import read_text
+from pipelines.ingest.xlsx import read_xlsx
+
+_DELIMITER_NAMES = {",": "csv", ";": "csv-semicolon", "\t": "tsv", "|": "csv-pipe"}
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    format: str  # csv | csv-semicolon | tsv | csv-pipe | xlsx | spreadsheetml-2003
+    encoding: str | None  # text encoding, None for workbooks
+    grids: list[Grid]
+
+
+def read_grids(path: Path, display_name: str) -> ReadResult:
+    data = path.read_bytes()
+    try:
+        kind = sniff.detect_format(data)
+    except sniff.Unsupported as exc:
+        raise FileRejected(reasons.UNSUPPORTED_FORMAT, f"{display_name}: unsupported file: {exc}") from exc
+    if kind == sniff.XLSX:
+        try:
+            return ReadResult(sniff.XLSX, None, read_xlsx(path))
+        except Exception as exc:  # calamine raises its own types for damaged workbooks
+            raise FileRejected(reasons.UNSUPPORTED_FORMAT, f"{display_name}: unreadable XLSX: {exc}") from exc
+    try:
+        decoded = decode(data)
+    except (UndecodableText, UnicodeDecodeError) as exc:
+        raise FileRejected(reasons.UNDECODABLE_TEXT, f"{display_name}: {exc}") from exc
+    if kind == sniff.SPREADSHEETML:
+        try:
+            grids = read_spreadsheetml(decoded.text)
+        except (ET.ParseError, UnsafeXml) as exc:
+            raise FileRejected(
+                reasons.UNSUPPORTED_FORMAT, f"{display_name}: unreadable Excel 2003 XML: {exc}"
+            ) from exc
+        return ReadResult(sniff.SPREADSHEETML, decoded.encoding, grids)
+    # UTF-8 without BOM goes to Polars as the original bytes: no 2x copy on multi-GB inventories.
+    grid, delimiter = read_text(data if decoded.encoding == "utf-8" else decoded.text)
+    return ReadResult(_DELIMITER_NAMES[delimiter], decoded.encoding, [grid])

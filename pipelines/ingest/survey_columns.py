@@ -1,0 +1,171 @@
+"""What each header of a survey export is: metadata, a codebook question, a select-multiple option,
+personal data, or unknown.
+
+Recognised header shapes: codebook codes; labels (EN/FR/AR); Kobo group paths `grp/q` (nested);
+ODK Central `grp-q`; select-multiple option columns `grp/q/opt` (option code or label); LimeSurvey
+`CODE[SQ001]` (SQ001 = first choice of the list) with codes stripped of underscores.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.ingest.codebook import Choice, Codebook, Question
+from pipelines.ingest.text import fold
+
+KOBO_META = (
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "__version__",
+    "_index",
+    "_parent_index",
+    "_parent_table_name",
+    "_submission__id",
+    "_submission__uuid",
+    "_submission__submission_time",
+    "_submission__validation_status",
+    "_status",
+    "_submitted_by",
+    "_notes",
+    "_tags",
+    "_attachments",
+    "_geolocation",
+    "_xform_id_string",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "simserial",
+    "subscriberid",
+    "phonenumber",
+    "meta/instanceID",
+    "meta/rootUuid",
+    "meta/deprecatedID",
+    "formhub/uuid",
+)
+ODK_META = (
+    "SubmissionDate",
+    "KEY",
+    "PARENT_KEY",
+    "ReviewState",
+    "FormVersion",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "DeviceID",
+    "Edits",
+    "instanceID",
+    "meta-instanceID",
+)
+LIMESURVEY_META = (
+    "id",
+    "submitdate",
+    "lastpage",
+    "startlanguage",
+    "seed",
+    "startdate",
+    "datestamp",
+    "ipaddr",
+    "refurl",
+    "token",
+    "interviewtime",
+)
+# Exact (casefolded) names: `fold` would merge "_notes" with a real "notes" column.
+_META = {m.casefold() for m in (*KOBO_META, *ODK_META, *LIMESURVEY_META)}
+# Metadata that identifies a person: masked in quarantine `original` like codebook PII.
+IDENTITY_META = {
+    m.casefold()
+    for m in (
+        "_submitted_by",
+        "username",
+        "SubmitterName",
+        "SubmitterID",
+        "ipaddr",
+        "token",
+        "deviceid",
+        "DeviceID",
+        "phonenumber",
+        "simserial",
+        "subscriberid",
+    )
+}
+# Unknown headers that look like contact details are treated as personal data, never kept.
+_IDENTITY_WORDS = re.compile(
+    r"\b(e ?mail|courriel|phone|telephone|tel|mobile|whatsapp|password|"
+    r"بريد|هاتف|جوال|الهاتف|البريد)\b"
+)
+_SEPARATOR = re.compile(r"\s*[/:]\s*|(?<=\w)-(?=\w)")
+_LIMESURVEY = re.compile(r"^(.+?)\[(.+)\]$")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str  # meta | question | option | pii | unknown
+    question: Question | None = None
+    option: Choice | None = None
+
+
+def _option(codebook: Codebook, parent: str, child: str) -> tuple[Question, Choice] | None:
+    q = _question(codebook, parent)
+    if q is None or q.type != "select_multiple":
+        return None
+    choice = codebook.option_for(q, child)
+    return (q, choice) if choice else None
+
+
+def _question(codebook: Codebook, header: str) -> Question | None:
+    """The header itself, else its shortest group-path suffix that is a question."""
+    found = codebook.question_for(header)
+    if found:
+        return found
+    for m in _SEPARATOR.finditer(header):
+        found = codebook.question_for(header[m.end() :])
+        if found:
+            return found
+    return None
+
+
+def classify(header: str, codebook: Codebook) -> Column:
+    key = fold(header)
+    last = header.strip().split("/")[-1].casefold()
+    if header.strip().casefold() in _META or (last.startswith("_") and last in _META):
+        return Column(header, "meta")
+    m = _LIMESURVEY.match(header)
+    if m and (pair := _option(codebook, m.group(1), m.group(2))):
+        return _with_pii(Column(header, "option", *pair))
+    q = _question(codebook, header)
+    if q:
+        return _with_pii(Column(header, "question", q))
+    for sep in reversed(list(_SEPARATOR.finditer(header))):
+        pair = _option(codebook, header[: sep.start()], header[sep.end() :])
+        if pair:
+            return _with_pii(Column(header, "option", *pair))
+    if _IDENTITY_WORDS.search(key):
+        return Column(header, "pii")
+    return Column(header, "unknown")
+
+
+def _with_pii(col: Column) -> Column:
+    return Column(col.header, "pii", col.question) if col.question and col.question.pii != "none" else col
+
+
+def is_header_word(cell: str, codebook: Codebook) -> bool:
+    return classify(cell, codebook).kind != "unknown"
+
+
+def form_kind(headers: list[str]) -> str:
+    keys = {fold(h) for h in headers}
+    if keys & {fold("_uuid"), fold("_submission_time"), fold("_index"), fold("_parent_index")}:
+        return "kobo"
+    if keys & {fold("SubmissionDate"), fold("KEY"), fold("ReviewState"), fold("PARENT_KEY")}:
+        return "odk"
+    if fold("submitdate") in keys or fold("startlanguage") in keys or fold("lastpage") in keys:
+        return "limesurvey"
+    return "plain"

@@ -1,0 +1,190 @@
+"""Write-audit-publish on files: versioned DuckDB files plus an atomically replaced published file.
+
+Layout next to the published file (default `warehouse/vetdx.duckdb`):
+
+    vetdx.duckdb            what analysts open read-only: a hard link to the current version
+    CURRENT                 the current version id (one line)
+    versions/<id>.duckdb    every kept version, immutable once published
+    builds/<run_id>/        a refresh's work in progress; deleted or left behind, never read by analysts
+
+A refresh copies the published file into its build folder, writes only there, and publishes with
+`os.replace` of a fresh hard link onto `vetdx.duckdb`. On POSIX that rename is atomic: a reader that
+opens the path gets either the old inode or the new one, and a reader that already has the old file
+open keeps reading it (the inode lives until it closes). A killed refresh therefore leaves the
+published file exactly as it was; its build folder is swept by the next refresh.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.faults import crash_point
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class VersionStore:
+    published: Path
+
+    @property
+    def root(self) -> Path:
+        return self.published.parent
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.root / "versions"
+
+    @property
+    def builds_dir(self) -> Path:
+        return self.root / "builds"
+
+    @property
+    def current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    def build_path(self, run_id: str) -> Path:
+        return self.builds_dir / run_id / self.published.name
+
+    def version_path(self, version_id: str) -> Path:
+        return self.versions_dir / f"{version_id}.duckdb"
+
+    def catalogue_path(self, version_id: str) -> Path:
+        """The dbt docs site (data catalogue) of a version, one static HTML page."""
+        return self.versions_dir / f"{version_id}.catalogue.html"
+
+    def start_build(self, run_id: str) -> Path:
+        """Create this run's build file once: a copy of the published version, or empty."""
+        build = self.build_path(run_id)
+        if build.exists():
+            return build
+        build.parent.mkdir(parents=True, exist_ok=True)
+        self._sweep_stale_builds(keep=run_id)
+        partial = build.with_suffix(".partial")
+        if self.published.exists():
+            # Published files are never written in place, so a plain copy is a consistent snapshot.
+            shutil.copyfile(self.published, partial)
+        else:
+            duckdb.connect(str(partial)).close()
+        os.replace(partial, build)
+        crash_point("build_started")
+        return build
+
+    def current_version(self) -> str | None:
+        try:
+            return self.current_file.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def list_versions(self) -> list[dict]:
+        """Kept versions, newest first, with the metadata written at publish time."""
+        out = []
+        for meta in sorted(self.versions_dir.glob("*.json"), reverse=True):
+            info = json.loads(meta.read_text())
+            if self.version_path(info["version_id"]).exists():
+                info["current"] = info["version_id"] == self.current_version()
+                out.append(info)
+        return out
+
+    def publish(self, run_id: str, version_id: str, metadata: dict, keep: int) -> Path:
+        """Move the checked build into versions/ and make it the published file, atomically."""
+        build = self.build_path(run_id)
+        if not build.exists():
+            raise PublishError(f"nothing to publish: build file {build.name} of run {run_id} is missing")
+        # Fold the WAL into the file so the published file is complete on its own.
+        with duckdb.connect(str(build)) as con:
+            con.execute("CHECKPOINT")
+        crash_point("checkpointed")
+        if build.with_name(build.name + ".wal").exists():
+            raise PublishError("the build still has a write-ahead log after CHECKPOINT; refusing to publish")
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
+        target = self.version_path(version_id)
+        os.replace(build, target)
+        crash_point("version_moved")
+        shutil.rmtree(build.parent, ignore_errors=True)
+        _write_json_atomic(target.with_suffix(".json"), {"version_id": version_id, **metadata})
+        self._point_published_at(version_id)
+        self.prune(keep)
+        return target
+
+    def rollback(self, version_id: str | None = None) -> str:
+        """Publish a kept version again: the given one, or the one before the current."""
+        versions = [v["version_id"] for v in self.list_versions()]
+        if not versions:
+            raise PublishError("no published versions are kept")
+        if version_id is None:
+            current = self.current_version()
+            older = [v for v in versions if current is None or v < current]
+            if not older:
+                raise PublishError(f"no version older than the current one ({current}) is kept")
+            version_id = older[0]
+        if version_id not in versions:
+            raise PublishError(f"version {version_id} is not kept; kept versions: {', '.join(versions)}")
+        self._point_published_at(version_id)
+        return version_id
+
+    def prune(self, keep: int) -> list[str]:
+        current = self.current_version()
+        versions = [v["version_id"] for v in self.list_versions()]
+        removed = []
+        for version_id in versions[max(keep, 1) :]:
+            if version_id == current:
+                continue
+            self.version_path(version_id).unlink(missing_ok=True)
+            self.version_path(version_id).with_suffix(".json").unlink(missing_ok=True)
+            self.catalogue_path(version_id).unlink(missing_ok=True)
+            removed.append(version_id)
+        return removed
+
+    def _point_published_at(self, version_id: str) -> None:
+        source = self.version_path(version_id)
+        tmp = self.root / f".{self.published.name}.{version_id}.tmp"
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(source, tmp)
+        except OSError:  # file systems without hard links: a copy is as good, only bigger
+            shutil.copyfile(source, tmp)
+        crash_point("link_created")
+        os.replace(tmp, self.published)
+        crash_point("published")
+        _write_text_atomic(self.current_file, version_id + "\n")
+        _fsync_dir(self.root)
+
+    def _sweep_stale_builds(self, keep: str) -> None:
+        if not self.builds_dir.exists():
+            return
+        for folder in self.builds_dir.iterdir():
+            if folder.name != keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_version_id(run_id: str, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{run_id[:8]}"
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    _write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=str))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

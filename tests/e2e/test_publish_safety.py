@@ -1,0 +1,184 @@
+"""Analysts never see a bad or half-built warehouse: kill -9, concurrent readers, failing checks.
+
+Each refresh here is a real `vetdx refresh` process on a small slice of the sample (a few countries,
+every source), so a crash is a real SIGKILL of a real process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.faults import ENV_CRASH_AT, POINTS
+from tests.conftest import REPO, Workspace, make_workspace
+
+SLICE = ("AZE", "TUN", "SEN", "IDN")  # four countries, one per group and language, all sources
+
+
+def _slice_raw(target: Path) -> None:
+    source = REPO / "data" / "raw"
+    shutil.copy(source / "SYNTHETIC_SAMPLE", target / "SYNTHETIC_SAMPLE")
+    for path in sorted(source.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(source)
+        if rel.parts[0] == "official" or any(code in path.name for code in SLICE):
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target / rel)
+
+
+def refresh(ws: Workspace, crash_at: str | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, **ws.env()}
+    env.pop(ENV_CRASH_AT, None)
+    if crash_at:
+        env[ENV_CRASH_AT] = crash_at
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "refresh", "--quiet"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def _fingerprint(ws: Workspace) -> tuple[str, str]:
+    digest = hashlib.sha256(ws.warehouse.read_bytes()).hexdigest()
+    return digest, (ws.warehouse.parent / "CURRENT").read_text()
+
+
+def _published_answer(path: Path) -> tuple:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "select (select max(version_id) from audit.versions),"
+            " (select count(*) from raw.official_series),"
+            " (select count(*) from marts.gap_indices where score is not null)"
+        ).fetchone()
+
+
+def _add_official_file(ws: Workspace, name: str, value: float) -> None:
+    folder = ws.raw / "official"
+    (folder / name).write_text(
+        "country,year,indicator,value,source,note\n"
+        f"Azerbaijan,2025,itu_internet_users_pct,{value},ITU,re-issued figure\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, dbt_manifest) -> Workspace:
+    ws = make_workspace(tmp_path_factory.mktemp("safety"))
+    _slice_raw(ws.raw)
+    result = refresh(ws)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return ws
+
+
+# Ten points before the swap (from the build's first copy to the temporary link) and one after it;
+# `exports_started` is left out: publishing is over there, and each kill costs a refresh (~30 s).
+@pytest.mark.parametrize("point", [p for p in POINTS if p not in ("published", "exports_started")])
+def test_kill_9_before_the_swap_leaves_the_published_warehouse_unchanged(published, point):
+    before = _fingerprint(published)
+    answer = _published_answer(published.warehouse)
+    _add_official_file(published, f"crash_{point}.csv", 30 + POINTS.index(point))
+    result = refresh(published, crash_at=point)
+    assert result.returncode == -9, (
+        f"{point}: expected SIGKILL, got {result.returncode}\n{result.stderr[-2000:]}"
+    )
+    assert _fingerprint(published) == before, point
+    assert _published_answer(published.warehouse) == answer, point
+
+
+def test_kill_9_after_the_swap_leaves_a_complete_published_version(published):
+    point = "published"
+    _add_official_file(published, f"crash_{point}.csv", 40 + POINTS.index(point))
+    result = refresh(published, crash_at=point)
+    assert result.returncode == -9
+    version, official_rows, _ = _published_answer(published.warehouse)
+    assert (published.warehouse.parent / "versions" / f"{version}.duckdb").exists()
+    assert official_rows > 0
+
+
+def test_next_refresh_after_crashes_recovers_and_publishes(published):
+    result = refresh(published)
+    assert result.returncode == 0, result.stdout + result.stderr
+    builds = published.warehouse.parent / "builds"
+    assert not builds.exists() or not any(builds.iterdir()), "stale builds are swept"
+
+
+def test_readers_see_no_errors_and_one_consistent_version_during_a_refresh(published):
+    first = _published_answer(published.warehouse)
+    _add_official_file(published, "reader_test.csv", 55.5)
+    answers: list[tuple] = []
+    errors: list[str] = []
+    done = threading.Event()
+
+    def read_in_a_loop() -> None:
+        while not done.is_set():
+            try:
+                answers.append(_published_answer(published.warehouse))
+            except Exception as exc:  # any error at all is a failure of the publishing design
+                errors.append(repr(exc))
+            time.sleep(0.02)
+
+    reader = threading.Thread(target=read_in_a_loop)
+    reader.start()
+    try:
+        result = refresh(published)
+    finally:
+        done.set()
+        reader.join()
+    assert result.returncode == 0, result.stdout + result.stderr
+    final = _published_answer(published.warehouse)
+    assert errors == []
+    assert len(answers) > 20
+    assert set(answers) <= {first, final}, "every answer comes from one whole version"
+    assert final[1] == first[1] + 1
+
+
+def test_negative_counts_fail_the_check_and_keep_the_published_version(published):
+    before = _fingerprint(published)
+    (published.raw / "institutions" / "AZE_2026_bad.csv").write_text(
+        "country,year,vet_level,ownership,sex,measure,value\n"
+        "Azerbaijan,2026,total,public,total,institutions,80\n"
+        "Azerbaijan,2026,total,public,female,students,-20000\n"
+        "Azerbaijan,2026,total,public,male,students,-21000\n"
+    )
+    try:
+        result = refresh(published)
+        assert result.returncode != 0
+        out = result.stdout + result.stderr
+        assert "raw/institution_counts" in out
+        assert "value" in out and "-20000" in out, out[-3000:]
+        assert _fingerprint(published) == before
+    finally:
+        (published.raw / "institutions" / "AZE_2026_bad.csv").unlink()
+
+
+def test_a_warn_level_issue_publishes_with_the_warning_recorded(published):
+    """A re-export with ~10% fewer equipment rows for one country: recorded as WARN, still published."""
+    equipment = sorted((published.raw / "inventory").rglob("*2025*equipment*.csv"))
+    assert equipment, "the slice holds a 2025 equipment CSV"
+    lines = equipment[0].read_bytes().splitlines(keepends=True)  # bytes: keep the file's encoding
+    keep = lines[: 1 + int((len(lines) - 1) * 0.9)]
+    reissue = equipment[0].with_name(equipment[0].stem + "_reissued.csv")
+    reissue.write_bytes(b"".join(keep))
+    result = refresh(published)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        checks = json.loads(
+            con.execute(
+                "select check_results from audit.versions order by published_at desc limit 1"
+            ).fetchone()[0]
+        )
+    warned = [c for c in checks if not c["passed"] and c["severity"] == "WARN"]
+    assert any("equipment_inventory" in c["asset"] for c in warned), checks
