@@ -1,0 +1,126 @@
+"""Write the export set of one published version in one language.
+
+English lands in `exports/<version>/`, French and Arabic in `exports/<version>/fr|ar/`. A set is
+written into a staging folder first and then moved into place entry by entry, with the manifest last:
+a reader never finds a manifest that lists files of another run, and a re-export leaves no stale files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import i18n
+from pipelines.exports import charts, report
+from pipelines.exports.manifest import MANIFEST_NAME, build_manifest, write_manifest
+from pipelines.exports.marts import PublishedData, read_published
+from pipelines.exports.profiles import write_profiles
+from pipelines.exports.tables import write_mart_files
+from pipelines.exports.workbook import write_workbook
+
+DEFAULT_LANG = "en"
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    manifest_path: Path
+    files: list[Path] = field(default_factory=list)
+
+
+def set_folder(version_dir: Path, lang: str) -> Path:
+    return version_dir if lang == DEFAULT_LANG else version_dir / lang
+
+
+def workbook_name(version: str, lang: str) -> str:
+    return f"vetdx_{version}_{lang}.xlsx"
+
+
+def export_version(warehouse: Path, version_dir: Path, *, version: str, lang: str = DEFAULT_LANG,
+                   manifest_extra: dict | None = None) -> ExportResult:
+    i18n.check_lang(lang)
+    data = read_published(Path(warehouse), version)
+    target = set_folder(Path(version_dir), lang)
+    target.mkdir(parents=True, exist_ok=True)
+    staging = target / f".staging-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    try:
+        files = write_set(staging, data, lang, version)
+        manifest = build_manifest(staging, files, data, version, lang, manifest_extra)
+        entries = sorted({p.relative_to(staging).parts[0] for p in files})
+        for entry in entries:  # move into place; the old entry goes only once the new one is complete
+            _replace(staging / entry, target / entry)
+        manifest_path = write_manifest(target, manifest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    moved = [target / f["path"] for f in manifest["files"]]
+    return ExportResult(folder=target, manifest_path=manifest_path, files=[*moved, manifest_path])
+
+
+def write_set(folder: Path, data: PublishedData, lang: str, version: str) -> list[Path]:
+    name = workbook_name(version, lang)
+    files = [write_workbook(folder / name, data, lang, version)]
+    files += write_mart_files(data.marts, folder / "data")
+    files += write_charts(folder / "charts", data, lang)
+    files += write_profiles(folder / "profiles", data, lang, version, name)
+    return files
+
+
+def write_charts(folder: Path, data: PublishedData, lang: str) -> list[Path]:
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    note = i18n.data_label_text(data.data_label, lang)
+    names = report.node_names(data, lang)
+    countries = report.country_names(data, lang)
+    dims = data.dimensions
+    round_ = data.latest_round
+    files: list[Path] = []
+
+    matrix = report.heatmap_matrix(data)
+    files += charts.heatmap(
+        matrix, [countries[c] for c in matrix["iso3"]], [names.get(c, c) for c in matrix.columns[1:]],
+        f"{t('chart_heatmap')} - {round_}", note, folder / "heatmap",
+    )  # fmt: skip
+    for dimension in dims:
+        table = report.ranking(data, dimension, lang)
+        scored = table.filter(pl.col("score").is_not_null())
+        files += charts.ranking(
+            table, [countries[c] for c in scored["iso3"]], f"{names.get(dimension, dimension)} - {round_}",
+            t("col_score"), t("chart_rank_interval"), note, folder / f"ranking_{dimension}",
+        )  # fmt: skip
+    files += charts.trends(
+        report.oic_medians_by_round(data), {d: names.get(d, d) for d in dims},
+        f"{t('chart_trends')} ({t('col_oic_median')})", t("col_score"), note, folder / "trends",
+    )  # fmt: skip
+    spokes = [d for d in dims if d != "overall"]
+    canvas = charts.RadarCanvas([names.get(d, d) for d in spokes])
+    for iso3 in data.marts["countries"]["iso3"].to_list():
+        profile = report.country_profile(data, iso3, lang)
+        by_dim = {row["dimension"]: row for row in profile.scores.to_dicts()}
+        series = {
+            profile.name: [by_dim.get(d, {}).get("score") for d in spokes],
+            t("col_oic_median"): [by_dim.get(d, {}).get("oic_median") for d in spokes],
+            f"{t('col_group_median')} ({i18n.group_label(profile.oic_group, lang)})": [
+                by_dim.get(d, {}).get("group_median") for d in spokes
+            ],
+        }
+        files += canvas.draw(series, f"{profile.name} - {t('chart_radar')} - {round_}", note, folder / "radar" / iso3)
+    canvas.close()
+    return files
+
+
+def _replace(source: Path, destination: Path) -> None:
+    if destination.is_dir() and not destination.is_symlink():
+        old = destination.with_name(f".old-{destination.name}-{uuid.uuid4().hex[:8]}")
+        os.replace(destination, old)
+        os.replace(source, destination)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(source, destination)
+
+
+__all__ = ["MANIFEST_NAME", "ExportResult", "export_version"]
