@@ -32,6 +32,8 @@ def test_vetdx_sql_answers_from_the_published_file(sample_refresh, capsys, monke
     ws, _ = sample_refresh
     for key, value in ws.env().items():
         monkeypatch.setenv(key, value)
-    assert vetdx(["sql", "select iso3, name_fr from marts.countries where iso3 = 'CIV'", "--format", "csv"]) == 0
+    assert (
+        vetdx(["sql", "select iso3, name_fr from marts.countries where iso3 = 'CIV'", "--format", "csv"]) == 0
+    )
     assert capsys.readouterr().out.strip().splitlines() == ["iso3,name_fr", "CIV,Côte d'Ivoire"]
     assert vetdx(["sql", "select * from marts.nope"]) == 1

@@ -41,8 +41,14 @@ def workbook_name(version: str, lang: str) -> str:
     return f"vetdx_{version}_{lang}.xlsx"
 
 
-def export_version(warehouse: Path, version_dir: Path, *, version: str, lang: str = DEFAULT_LANG,
-                   manifest_extra: dict | None = None) -> ExportResult:
+def export_version(
+    warehouse: Path,
+    version_dir: Path,
+    *,
+    version: str,
+    lang: str = DEFAULT_LANG,
+    manifest_extra: dict | None = None,
+) -> ExportResult:
     i18n.check_lang(lang)
     data = read_published(Path(warehouse), version)
     target = set_folder(Path(version_dir), lang)
@@ -82,20 +88,33 @@ def write_charts(folder: Path, data: PublishedData, lang: str) -> list[Path]:
 
     matrix = report.heatmap_matrix(data)
     files += charts.heatmap(
-        matrix, [countries[c] for c in matrix["iso3"]], [names.get(c, c) for c in matrix.columns[1:]],
-        f"{t('chart_heatmap')} - {round_}", note, folder / "heatmap",
-    )  # fmt: skip
+        matrix,
+        [countries[c] for c in matrix["iso3"]],
+        [names.get(c, c) for c in matrix.columns[1:]],
+        f"{t('chart_heatmap')} - {round_}",
+        note,
+        folder / "heatmap",
+    )
     for dimension in dims:
         table = report.ranking(data, dimension, lang)
         scored = table.filter(pl.col("score").is_not_null())
         files += charts.ranking(
-            table, [countries[c] for c in scored["iso3"]], f"{names.get(dimension, dimension)} - {round_}",
-            t("col_score"), t("chart_rank_interval"), note, folder / f"ranking_{dimension}",
-        )  # fmt: skip
+            table,
+            [countries[c] for c in scored["iso3"]],
+            f"{names.get(dimension, dimension)} - {round_}",
+            t("col_score"),
+            t("chart_rank_interval"),
+            note,
+            folder / f"ranking_{dimension}",
+        )
     files += charts.trends(
-        report.oic_medians_by_round(data), {d: names.get(d, d) for d in dims},
-        f"{t('chart_trends')} ({t('col_oic_median')})", t("col_score"), note, folder / "trends",
-    )  # fmt: skip
+        report.oic_medians_by_round(data),
+        {d: names.get(d, d) for d in dims},
+        f"{t('chart_trends')} ({t('col_oic_median')})",
+        t("col_score"),
+        note,
+        folder / "trends",
+    )
     spokes = [d for d in dims if d != "overall"]
     canvas = charts.RadarCanvas([names.get(d, d) for d in spokes])
     for iso3 in data.marts["countries"]["iso3"].to_list():
@@ -108,7 +127,9 @@ def write_charts(folder: Path, data: PublishedData, lang: str) -> list[Path]:
                 by_dim.get(d, {}).get("group_median") for d in spokes
             ],
         }
-        files += canvas.draw(series, f"{profile.name} - {t('chart_radar')} - {round_}", note, folder / "radar" / iso3)
+        files += canvas.draw(
+            series, f"{profile.name} - {t('chart_radar')} - {round_}", note, folder / "radar" / iso3
+        )
     canvas.close()
     return files
 

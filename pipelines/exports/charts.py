@@ -14,10 +14,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on servers; must precede pyplot
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import polars as pl  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import polars as pl
+from matplotlib.figure import Figure
 
 FONT = "DejaVu Sans"
 DPI = 150
@@ -56,8 +56,14 @@ def _footer(fig: Figure, note: str, below: bool = False) -> None:
     fig.text(0.01, y, note, fontsize=6, color="#8b0000", ha="left", va=va)
 
 
-def heatmap(matrix: pl.DataFrame, row_labels: Sequence[str], column_labels: Sequence[str], title: str,
-            note: str, stem: Path) -> list[Path]:
+def heatmap(
+    matrix: pl.DataFrame,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    title: str,
+    note: str,
+    stem: Path,
+) -> list[Path]:
     """Rows = countries, columns = dimensions; score 0-100, blank where there is no score."""
     values = matrix.drop("iso3").to_numpy().astype(float)
     with plt.rc_context(STYLE):
@@ -74,8 +80,15 @@ def heatmap(matrix: pl.DataFrame, row_labels: Sequence[str], column_labels: Sequ
         return save(fig, stem)
 
 
-def ranking(table: pl.DataFrame, labels: Sequence[str], title: str, score_label: str, rank_label: str,
-            note: str, stem: Path) -> list[Path]:
+def ranking(
+    table: pl.DataFrame,
+    labels: Sequence[str],
+    title: str,
+    score_label: str,
+    rank_label: str,
+    note: str,
+    stem: Path,
+) -> list[Path]:
     """Left: score bars in rank order. Right: the 5th-95th percentile rank interval and the rank."""
     scored = table.filter(pl.col("score").is_not_null())
     n = scored.height
@@ -124,9 +137,13 @@ class RadarCanvas:
             self.fig = plt.figure(figsize=(6, 6))
             self.ax = self.fig.add_axes((0.17, 0.2, 0.66, 0.66), projection="polar")
             closed = np.append(self.angles, self.angles[0])
-            self.lines = [self.ax.plot(closed, np.zeros_like(closed), color=c, linewidth=1.5, label=" ")[0]
-                          for c in self.COLOURS]
-            self.fills = [self.ax.fill(closed, np.zeros_like(closed), color=c, alpha=0.08)[0] for c in self.COLOURS]
+            self.lines = [
+                self.ax.plot(closed, np.zeros_like(closed), color=c, linewidth=1.5, label=" ")[0]
+                for c in self.COLOURS
+            ]
+            self.fills = [
+                self.ax.fill(closed, np.zeros_like(closed), color=c, alpha=0.08)[0] for c in self.COLOURS
+            ]
             self.ax.set_xticks(self.angles, list(axes_labels))
             self.ax.set_ylim(0, 100)
             self.ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], fontsize=6)
@@ -137,7 +154,9 @@ class RadarCanvas:
             self.title = self.fig.suptitle(" ", y=0.97)
             self.footer = self.fig.text(0.01, 0.005, " ", fontsize=6, color="#8b0000", ha="left", va="bottom")
 
-    def draw(self, series: dict[str, Sequence[float | None]], title: str, note: str, stem: Path) -> list[Path]:
+    def draw(
+        self, series: dict[str, Sequence[float | None]], title: str, note: str, stem: Path
+    ) -> list[Path]:
         closed_angles = np.append(self.angles, self.angles[0])
         for line, fill, text, (name, values) in zip(
             self.lines, self.fills, self.legend.get_texts(), series.items(), strict=False
@@ -156,8 +175,14 @@ class RadarCanvas:
         plt.close(self.fig)
 
 
-def trends(medians: pl.DataFrame, dimension_labels: dict[str, str], title: str, score_label: str,
-           note: str, stem: Path) -> list[Path]:
+def trends(
+    medians: pl.DataFrame,
+    dimension_labels: dict[str, str],
+    title: str,
+    score_label: str,
+    note: str,
+    stem: Path,
+) -> list[Path]:
     """OIC median of each dimension across rounds (`medians`: round, dimension, value)."""
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7, 4))
@@ -165,7 +190,9 @@ def trends(medians: pl.DataFrame, dimension_labels: dict[str, str], title: str, 
             line = medians.filter(pl.col("dimension") == dimension).sort("round")
             if line.height:
                 width = 2.5 if dimension == "overall" else 1.2
-                ax.plot(line["round"].to_list(), line["value"].to_list(), marker="o", linewidth=width, label=label)
+                ax.plot(
+                    line["round"].to_list(), line["value"].to_list(), marker="o", linewidth=width, label=label
+                )
         rounds = sorted(medians["round"].unique().to_list())
         ax.set_xticks(rounds, [str(r) for r in rounds])
         ax.set_ylim(0, 100)

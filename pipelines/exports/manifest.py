@@ -19,8 +19,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_manifest(folder: Path, files: list[Path], data: PublishedData, version: str, lang: str,
-                   extra: dict | None = None) -> dict:
+def build_manifest(
+    folder: Path, files: list[Path], data: PublishedData, version: str, lang: str, extra: dict | None = None
+) -> dict:
     record = data.version_record
     return {
         "version": version,

@@ -22,7 +22,9 @@ _ENV = jinja2.Environment(
 )
 
 
-def write_profiles(folder: Path, data: PublishedData, lang: str, version: str, workbook_name: str) -> list[Path]:
+def write_profiles(
+    folder: Path, data: PublishedData, lang: str, version: str, workbook_name: str
+) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     common = {
         "lang": lang,

@@ -18,7 +18,9 @@ STRENGTHS_SHOWN = 3  # indicators listed as strengths and as weaknesses on a pro
 
 def country_names(data: PublishedData, lang: str) -> dict[str, str]:
     countries = data.marts["countries"]
-    return dict(zip(countries["iso3"], countries[f"name_{lang}"].fill_null(countries["name_en"]), strict=True))
+    return dict(
+        zip(countries["iso3"], countries[f"name_{lang}"].fill_null(countries["name_en"]), strict=True)
+    )
 
 
 def node_names(data: PublishedData, lang: str) -> dict[str, str]:
@@ -34,7 +36,9 @@ def ranking(data: PublishedData, dimension: str, lang: str, round_: int | None =
     """
     round_ = data.latest_round if round_ is None else round_
     gaps = data.marts["gap_indices"].filter((pl.col("dimension") == dimension) & (pl.col("round") == round_))
-    intervals = data.marts["rank_intervals"].select("iso3", "round", "dimension", "median_rank", "rank_p05", "rank_p95")
+    intervals = data.marts["rank_intervals"].select(
+        "iso3", "round", "dimension", "median_rank", "rank_p05", "rank_p95"
+    )
     countries = data.marts["countries"].select("iso3", pl.col(f"name_{lang}").alias("country"))
     return (
         gaps.join(intervals, on=["iso3", "round", "dimension"], how="left")
@@ -68,14 +72,20 @@ def heatmap_matrix(data: PublishedData, round_: int | None = None) -> pl.DataFra
     wide = gaps.pivot(on="dimension", index="iso3", values="score", aggregate_function="first")
     order = gaps.filter(pl.col("dimension") == "overall").select("iso3", "rank")
     columns = [d for d in data.dimensions if d in wide.columns]
-    return wide.join(order, on="iso3", how="left").sort(["rank", "iso3"], nulls_last=True).select(["iso3", *columns])
+    return (
+        wide.join(order, on="iso3", how="left")
+        .sort(["rank", "iso3"], nulls_last=True)
+        .select(["iso3", *columns])
+    )
 
 
 def benchmark_values(data: PublishedData, group_type: str, benchmark: str = "median") -> pl.DataFrame:
     """round, node, group_value, value of one benchmark."""
-    return data.marts["benchmarks"].filter(
-        (pl.col("group_type") == group_type) & (pl.col("benchmark") == benchmark)
-    ).select("round", "node", "group_value", "value")
+    return (
+        data.marts["benchmarks"]
+        .filter((pl.col("group_type") == group_type) & (pl.col("benchmark") == benchmark))
+        .select("round", "node", "group_value", "value")
+    )
 
 
 def oic_medians_by_round(data: PublishedData) -> pl.DataFrame:
@@ -95,7 +105,9 @@ class CountryProfile:
     oic_group: str | None
     income_group: str | None
     round: int
-    scores: pl.DataFrame  # dimension, name, score, rank, oic_median, group_median, diff_oic_median, diff_group_median
+    scores: (
+        pl.DataFrame
+    )  # dimension, name, score, rank, oic_median, group_median, diff_oic_median, diff_group_median
     strengths: pl.DataFrame  # indicator, name, score, oic_median, diff_oic_median
     weaknesses: pl.DataFrame
 
@@ -150,7 +162,9 @@ def country_profile(data: PublishedData, iso3: str, lang: str) -> CountryProfile
         .head(STRENGTHS_SHOWN)
     )
     weaknesses = (
-        indicators.filter(pl.col("diff_oic_median") < 0).sort(["diff_oic_median", "indicator"]).head(STRENGTHS_SHOWN)
+        indicators.filter(pl.col("diff_oic_median") < 0)
+        .sort(["diff_oic_median", "indicator"])
+        .head(STRENGTHS_SHOWN)
     )
     return CountryProfile(
         iso3=iso3,

@@ -18,9 +18,11 @@ def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def write_csv(frame: pl.DataFrame, path: Path) -> Path:
-    body = csv_ready(frame).write_csv(
-        None, float_precision=CSV_DECIMALS, null_value="", line_terminator="\n"
-    ).encode("utf-8")
+    body = (
+        csv_ready(frame)
+        .write_csv(None, float_precision=CSV_DECIMALS, null_value="", line_terminator="\n")
+        .encode("utf-8")
+    )
     path.write_bytes(UTF8_BOM + body)
     return path
 

@@ -24,11 +24,29 @@ HEADER_ROW = 2  # row 0: title, row 1: data label, row 2: column headers, data f
 MAX_COLUMN_WIDTH = 60
 SHEET_NAME_LIMIT = 31  # Excel's limit
 SCORE_COLUMNS = {
-    "score", "gap", "gap_to_frontier", "gap_to_oic_median", "gap_to_group_median", "gap_to_target",
-    "change_since_previous", "normalised_score", "value", "oic_median", "group_median", "diff_oic_median",
+    "score",
+    "gap",
+    "gap_to_frontier",
+    "gap_to_oic_median",
+    "gap_to_group_median",
+    "gap_to_target",
+    "change_since_previous",
+    "normalised_score",
+    "value",
+    "oic_median",
+    "group_median",
+    "diff_oic_median",
     "diff_group_median",
-}  # fmt: skip
-RANK_COLUMNS = {"rank", "rank_in_oic_group", "rank_in_income_group", "median_rank", "rank_p05", "rank_p95", "draws"}
+}
+RANK_COLUMNS = {
+    "rank",
+    "rank_in_oic_group",
+    "rank_in_income_group",
+    "median_rank",
+    "rank_p05",
+    "rank_p95",
+    "draws",
+}
 SHARE_COLUMNS = {"coverage", "weight", "nominal_weight_in_index"}
 
 
@@ -53,7 +71,9 @@ def _formats(book: xlsxwriter.Workbook, rtl: bool) -> Formats:
     return Formats(
         title=fmt(bold=True, font_size=14),
         label=fmt(bold=True, font_color="#9c0006"),
-        header=fmt(bold=True, bg_color="#1f5f8b", font_color="#ffffff", text_wrap=True, valign="top", border=1),
+        header=fmt(
+            bold=True, bg_color="#1f5f8b", font_color="#ffffff", text_wrap=True, valign="top", border=1
+        ),
         text=fmt(),
         score=fmt(num_format="0.0"),
         rank=fmt(num_format="0"),
@@ -97,7 +117,10 @@ class WorkbookWriter:
         self.readme()
         self.methodology()
         for dimension in self.data.dimensions:
-            self.table_sheet(self.names.get(dimension, dimension), self._localise(report.ranking(self.data, dimension, self.lang)))
+            self.table_sheet(
+                self.names.get(dimension, dimension),
+                self._localise(report.ranking(self.data, dimension, self.lang)),
+            )
         self.table_sheet(i18n.t("sheet_values", self.lang), self.indicator_values())
         self.table_sheet(i18n.t("sheet_benchmarks", self.lang), self.benchmarks())
         self.table_sheet(i18n.t("sheet_rank_intervals", self.lang), self.rank_intervals())
@@ -133,19 +156,44 @@ class WorkbookWriter:
             name=pl.col(f"name_{self.lang}").fill_null(pl.col("name_en"))
         )
         table = nodes.sort("level", "parent", "code", nulls_last=False).select(
-            "code", "name", "parent", "level", "node_type", "unit", "direction", "weight",
-            "normalisation", "aggregation", "transform", "imputation", "source", "formula",
-        )  # fmt: skip
+            "code",
+            "name",
+            "parent",
+            "level",
+            "node_type",
+            "unit",
+            "direction",
+            "weight",
+            "normalisation",
+            "aggregation",
+            "transform",
+            "imputation",
+            "source",
+            "formula",
+        )
         self.table_sheet(i18n.t("sheet_methodology", self.lang), table)
 
     def indicator_values(self) -> pl.DataFrame:
         values = self.data.marts["indicator_values"]
         return self._localise(
-            values.with_columns(indicator_name=pl.col("indicator").replace_strict(self.names, default=None)).select(
-                "iso3", "round", "indicator", "indicator_name", "raw_value", "denominated_value", "imputed_value",
-                "imputation_method", "is_imputed", "treated_value", "treatment", "normalised_score", "source",
+            values.with_columns(
+                indicator_name=pl.col("indicator").replace_strict(self.names, default=None)
+            ).select(
+                "iso3",
+                "round",
+                "indicator",
+                "indicator_name",
+                "raw_value",
+                "denominated_value",
+                "imputed_value",
+                "imputation_method",
+                "is_imputed",
+                "treated_value",
+                "treatment",
+                "normalised_score",
+                "source",
                 "quality_flag",
-            )  # fmt: skip
+            )
         )
 
     def benchmarks(self) -> pl.DataFrame:
@@ -168,7 +216,12 @@ class WorkbookWriter:
         group = i18n.group_label(p.oic_group, self.lang)
         ws.write(0, 0, f"{i18n.t('profile_title', self.lang)}: {p.name} ({iso3}) - {p.round}", f.title)
         ws.write(1, 0, self.note, f.label)
-        row = self._table(ws, HEADER_ROW + 1, p.scores.drop("dimension"), title=f"{i18n.t('profile_scores', self.lang)} ({group})")
+        row = self._table(
+            ws,
+            HEADER_ROW + 1,
+            p.scores.drop("dimension"),
+            title=f"{i18n.t('profile_scores', self.lang)} ({group})",
+        )
         for key, frame in (("strengths", p.strengths), ("weaknesses", p.weaknesses)):
             row = self._table(ws, row + 1, frame.drop("indicator"), title=i18n.t(key, self.lang))
         ws.set_column(0, 0, 45)
@@ -183,7 +236,9 @@ class WorkbookWriter:
             columns.insert(columns.index("iso3") + 1, columns.pop(columns.index("country")))
             frame = frame.select(columns)
         if "dimension" in frame.columns:
-            frame = frame.with_columns(pl.col("dimension").replace_strict(self.names, default=pl.col("dimension")))
+            frame = frame.with_columns(
+                pl.col("dimension").replace_strict(self.names, default=pl.col("dimension"))
+            )
         if "oic_group" in frame.columns:
             groups = {g: i18n.group_label(g, self.lang) for g in frame["oic_group"].drop_nulls().unique()}
             frame = frame.with_columns(pl.col("oic_group").replace_strict(groups, default=None))
@@ -204,7 +259,7 @@ class WorkbookWriter:
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + frame.height, max(frame.width - 1, 0))
 
     def _table(self, ws: Worksheet, first_row: int, frame: pl.DataFrame, title: str | None = None) -> int:
-        """Write `frame` with localised headers at `first_row` (after an optional title); return the next row."""
+        """Write `frame` with localised headers at `first_row` (after an optional title); return next row."""
         f = self.formats
         row = first_row
         if title is not None:

@@ -50,7 +50,7 @@ def latest_round(con) -> int:
 @pytest.fixture(scope="module")
 def other_languages(published, sample_refresh, monkeypatch_module):
     """`vetdx export --lang fr` and `--lang ar` on the published version, as a user runs them."""
-    ws, version, folder = published
+    ws, _version, folder = published
     for key, value in ws.env().items():
         monkeypatch_module.setenv(key, value)
     for lang in ("fr", "ar"):
@@ -77,13 +77,20 @@ def test_manifest_checksums_every_file_and_counts_every_mart(published, con):
     on_disk = {
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
-        if p.is_file() and p.name != "manifest.json" and p.relative_to(folder).parts[0] not in ("fr", "ar", "catalogue")
+        if p.is_file()
+        and p.name != "manifest.json"
+        and p.relative_to(folder).parts[0] not in ("fr", "ar", "catalogue")
     }
     assert listed == on_disk
     for entry in manifest["files"]:
-        assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"], entry["path"]
+        assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"], entry[
+            "path"
+        ]
     for name in PUBLIC_MARTS:
-        assert manifest["row_counts"][f"marts.{name}"] == con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+        assert (
+            manifest["row_counts"][f"marts.{name}"]
+            == con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+        )
     hashes = dict(con.execute("select source_file, sha256 from audit.loads").fetchall())
     assert len(manifest["input_files"]) > 100
     assert all(hashes[f["source_file"]] == f["sha256"] for f in manifest["input_files"])
@@ -102,7 +109,9 @@ def test_csv_and_parquet_hold_every_mart_row(published, con):
         (pl.col("iso3") == "AZE") & (pl.col("dimension") == "overall")
     )
     in_warehouse = dict(
-        con.execute("select round, score from marts.gap_indices where iso3='AZE' and dimension='overall'").fetchall()
+        con.execute(
+            "select round, score from marts.gap_indices where iso3='AZE' and dimension='overall'"
+        ).fetchall()
     )
     assert dict(zip(aze["round"], aze["score"], strict=True)) == pytest.approx(in_warehouse)
 
@@ -144,7 +153,10 @@ def test_workbook_has_every_sheet_frozen_headers_and_formats(published, con):
     assert {"Indicator values", "Benchmarks", "Rank intervals"} <= set(book.sheetnames)
     values = book["Indicator values"]
     assert values.freeze_panes == "A4"
-    assert values.max_row - HEADER_ROW == con.execute("select count(*) from marts.indicator_values").fetchone()[0]
+    assert (
+        values.max_row - HEADER_ROW
+        == con.execute("select count(*) from marts.indicator_values").fetchone()[0]
+    )
     headers = [c.value for c in values[HEADER_ROW]]
     score_cell = values.cell(row=HEADER_ROW + 1, column=headers.index("Normalised score") + 1)
     assert score_cell.number_format == "0.0"
@@ -158,7 +170,8 @@ def test_workbook_country_profile_matches_the_warehouse(published, con, latest_r
     rows = _table(sheet, header_row=5)  # title, label, blank, table title, headers
     expected = dict(
         con.execute(
-            "select i.name_en, g.score from marts.gap_indices g join marts.indicators i on i.code = g.dimension"
+            "select i.name_en, g.score from marts.gap_indices g"
+            " join marts.indicators i on i.code = g.dimension"
             " where g.iso3 = 'AZE' and g.round = $r",
             {"r": latest_round},
         ).fetchall()
@@ -219,7 +232,9 @@ def test_each_country_profile_parses_and_holds_its_scores(published, con, latest
         for dimension, score in scores.items():
             shown = page.scores[dimension]
             assert (shown == "" and score is None) or float(shown) == pytest.approx(score), (iso3, dimension)
-        assert (folder / "profiles" / page.images[0]).resolve() == (folder / "charts" / "radar" / f"{iso3}.svg").resolve()
+        assert (folder / "profiles" / page.images[0]).resolve() == (
+            folder / "charts" / "radar" / f"{iso3}.svg"
+        ).resolve()
     index = (folder / "profiles" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{iso3}.html"' in index for iso3 in expected)
 
@@ -243,8 +258,10 @@ def test_french_and_arabic_sets_are_translated_and_share_the_data_files(publishe
     assert french_book.sheetnames[:2] == ["Lisez-moi", "Méthodologie"]
     assert "DONNÉES D'EXEMPLE SYNTHÉTIQUES" in french_book["Lisez-moi"]["A2"].value
 
-    by_lang = [{f["path"]: f["sha256"] for f in _manifest(d)["files"] if f["path"].startswith("data/")}
-               for d in (folder, french, arabic)]
+    by_lang = [
+        {f["path"]: f["sha256"] for f in _manifest(d)["files"] if f["path"].startswith("data/")}
+        for d in (folder, french, arabic)
+    ]
     assert by_lang[0] == by_lang[1] == by_lang[2]
     assert len(by_lang[0]) == 2 * len(PUBLIC_MARTS)
 

@@ -24,7 +24,14 @@ def _data() -> PublishedData:
     indicators = pl.DataFrame(
         {
             "code": ["overall", "infrastructure", "i1", "i2", "i3", "i4"],
-            "parent": [None, "overall", "infrastructure", "infrastructure", "infrastructure", "infrastructure"],
+            "parent": [
+                None,
+                "overall",
+                "infrastructure",
+                "infrastructure",
+                "infrastructure",
+                "infrastructure",
+            ],
             "level": [0, 1, 2, 2, 2, 2],
             "node_type": ["index", "dimension", "indicator", "indicator", "indicator", "indicator"],
             "name_en": ["Overall", "Infrastructure", "One", "Two", "Three", "Four"],
@@ -71,13 +78,24 @@ def _data() -> PublishedData:
             **{
                 c: [None] * 6
                 for c in (
-                    "gap_to_frontier", "gap_to_oic_median", "gap_to_group_median", "gap_to_target",
+                    "gap_to_frontier",
+                    "gap_to_oic_median",
+                    "gap_to_group_median",
+                    "gap_to_target",
                     "change_since_previous",
-                )  # fmt: skip
+                )
             },
         },
-        schema_overrides={c: pl.Float64 for c in ("gap_to_frontier", "gap_to_oic_median", "gap_to_group_median",
-                                                   "gap_to_target", "change_since_previous")},
+        schema_overrides={
+            c: pl.Float64
+            for c in (
+                "gap_to_frontier",
+                "gap_to_oic_median",
+                "gap_to_group_median",
+                "gap_to_target",
+                "change_since_previous",
+            )
+        },
     )
     rank_intervals = pl.DataFrame(
         {
