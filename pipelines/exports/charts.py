@@ -7,6 +7,7 @@ SVG ids are salted with a constant and no date is written, so the same data give
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,7 +43,8 @@ def save(fig: Figure, stem: Path, tight: bool = True) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     bbox = "tight" if tight else None
-    fig.savefig(png, dpi=DPI, bbox_inches=bbox, metadata={"Software": None})
+    # zlib level 3: ~15% faster than the default 6 for ~5% larger files, over 130 PNGs per language
+    fig.savefig(png, dpi=DPI, bbox_inches=bbox, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     fig.savefig(svg, bbox_inches=bbox, metadata={"Date": None, "Creator": None})
     if tight:
         plt.close(fig)
@@ -124,47 +126,58 @@ def ranking(
 class RadarCanvas:
     """Radar of each country against the OIC and group medians, one figure reused for every country.
 
-    Building a polar figure costs more than drawing it (~0.8 s per country with a fresh figure and a
-    tight bounding box, against ~0.25 s reused with fixed margins), and 57 countries per language add up.
-    A missing score leaves a gap in the outline rather than pretending to a value.
+    Drawn on plain axes (rings and spokes as lines) rather than Matplotlib's polar projection, and the
+    figure is built once per language: 57 radars then take ~0.1 s each instead of ~0.8 s with a fresh
+    polar figure and a tight bounding box. The first spoke points up and the spokes run clockwise, as
+    report radars are read. A missing score leaves a gap in the outline rather than a made-up value.
     """
 
     COLOURS = (COUNTRY_COLOUR, OIC_COLOUR, GROUP_COLOUR)
+    RINGS = (25, 50, 75, 100)
+    LABEL_WIDTH = 20  # characters per line of a spoke label; longer names wrap
 
     def __init__(self, axes_labels: Sequence[str]) -> None:
-        self.angles = np.linspace(0, 2 * np.pi, len(axes_labels), endpoint=False)
+        angles = np.pi / 2 - np.linspace(0, 2 * np.pi, len(axes_labels), endpoint=False)
+        self.cos, self.sin = np.cos(angles), np.sin(angles)
         with plt.rc_context(STYLE):
             self.fig = plt.figure(figsize=(6, 6))
-            self.ax = self.fig.add_axes((0.17, 0.2, 0.66, 0.66), projection="polar")
-            closed = np.append(self.angles, self.angles[0])
-            self.lines = [
-                self.ax.plot(closed, np.zeros_like(closed), color=c, linewidth=1.5, label=" ")[0]
-                for c in self.COLOURS
-            ]
-            self.fills = [
-                self.ax.fill(closed, np.zeros_like(closed), color=c, alpha=0.08)[0] for c in self.COLOURS
-            ]
-            self.ax.set_xticks(self.angles, list(axes_labels))
-            self.ax.set_ylim(0, 100)
-            self.ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100"], fontsize=6)
-            self.ax.set_rlabel_position(180 / len(axes_labels))  # between two spokes, clear of their labels
+            ax = self.fig.add_axes((0.02, 0.14, 0.96, 0.76))
+            ax.set_aspect("equal")
+            ax.axis("off")
+            ax.set_xlim(-1.7, 1.7)
+            ax.set_ylim(-1.3, 1.3)
+            for ring in self.RINGS:
+                r = ring / 100
+                ring_x, ring_y = self._closed(self.cos * r), self._closed(self.sin * r)
+                ax.plot(ring_x, ring_y, color="#bbbbbb", linewidth=0.6)
+                ax.text(0.02, r + 0.01, str(ring), fontsize=6, color="#666666")
+            for c, s, label in zip(self.cos, self.sin, axes_labels, strict=True):
+                ax.plot([0, c], [0, s], color="#bbbbbb", linewidth=0.6)
+                ha = "center" if abs(c) < 0.1 else ("left" if c > 0 else "right")
+                va = "center" if abs(s) < 0.1 else ("bottom" if s > 0 else "top")
+                ax.text(c * 1.06, s * 1.06, textwrap.fill(label, self.LABEL_WIDTH), ha=ha, va=va, fontsize=8)
+            self.lines = [ax.plot([], [], color=c, linewidth=1.5, label=" ")[0] for c in self.COLOURS]
+            self.fills = [ax.fill([0], [0], color=c, alpha=0.08)[0] for c in self.COLOURS]
             self.legend = self.fig.legend(
                 loc="lower center", bbox_to_anchor=(0.5, 0.03), ncols=3, fontsize=7, frameon=False
             )
             self.title = self.fig.suptitle(" ", y=0.97)
             self.footer = self.fig.text(0.01, 0.005, " ", fontsize=6, color="#8b0000", ha="left", va="bottom")
 
+    @staticmethod
+    def _closed(values: np.ndarray) -> np.ndarray:
+        return np.append(values, values[0])
+
     def draw(
         self, series: dict[str, Sequence[float | None]], title: str, note: str, stem: Path
     ) -> list[Path]:
-        closed_angles = np.append(self.angles, self.angles[0])
         for line, fill, text, (name, values) in zip(
             self.lines, self.fills, self.legend.get_texts(), series.items(), strict=False
         ):
-            points = np.array([np.nan if v is None else v for v in values], dtype=float)
-            closed = np.append(points, points[0])
-            line.set_data(closed_angles, closed)
-            fill.set_xy(np.column_stack([closed_angles, np.nan_to_num(closed)]))
+            r = np.array([np.nan if v is None else v / 100 for v in values], dtype=float)
+            x, y = self._closed(r * self.cos), self._closed(r * self.sin)
+            line.set_data(x, y)
+            fill.set_xy(np.column_stack([np.nan_to_num(x), np.nan_to_num(y)]))
             text.set_text(name)
         self.title.set_text(title)
         self.footer.set_text(note)

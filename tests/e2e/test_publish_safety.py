@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from pipelines.faults import ENV_CRASH_AT, POINTS
+from pipelines.settings import ENV_CATALOGUE
 from tests.conftest import REPO, Workspace, make_workspace
 
 SLICE = ("AZE", "TUN", "SEN", "IDN")  # four countries, one per group and language, all sources
@@ -38,7 +39,8 @@ def _slice_raw(target: Path) -> None:
 
 
 def refresh(ws: Workspace, crash_at: str | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, **ws.env()}
+    # No data catalogue (dbt docs, ~10 s a refresh): publishing is what these tests are about.
+    env = {**os.environ, **ws.env(), ENV_CATALOGUE: "off"}
     env.pop(ENV_CRASH_AT, None)
     if crash_at:
         env[ENV_CRASH_AT] = crash_at
@@ -85,7 +87,17 @@ def published(tmp_path_factory, dbt_manifest) -> Workspace:
 
 # Ten points before the swap (from the build's first copy to the temporary link) and one after it;
 # `exports_started` is left out: publishing is over there, and each kill costs a refresh (~30 s).
-@pytest.mark.parametrize("point", [p for p in POINTS if p not in ("published", "exports_started")])
+# The tests run in two xdist groups (one worker each, each with its own published workspace) of
+# about equal cost: the early points are cheap, the late ones pay for a whole dbt build.
+BEFORE_SWAP = [p for p in POINTS if p not in ("published", "exports_started")]
+EARLY = BEFORE_SWAP[:7]
+GROUP_EARLY = pytest.mark.xdist_group("safety-early")
+GROUP_LATE = pytest.mark.xdist_group("safety-late")
+
+
+@pytest.mark.parametrize(
+    "point", [pytest.param(p, marks=GROUP_EARLY if p in EARLY else GROUP_LATE) for p in BEFORE_SWAP]
+)
 def test_kill_9_before_the_swap_leaves_the_published_warehouse_unchanged(published, point):
     before = _fingerprint(published)
     answer = _published_answer(published.warehouse)
@@ -98,6 +110,7 @@ def test_kill_9_before_the_swap_leaves_the_published_warehouse_unchanged(publish
     assert _published_answer(published.warehouse) == answer, point
 
 
+@GROUP_LATE
 def test_kill_9_after_the_swap_leaves_a_complete_published_version(published):
     point = "published"
     _add_official_file(published, f"crash_{point}.csv", 40 + POINTS.index(point))
@@ -108,43 +121,7 @@ def test_kill_9_after_the_swap_leaves_a_complete_published_version(published):
     assert official_rows > 0
 
 
-def test_next_refresh_after_crashes_recovers_and_publishes(published):
-    result = refresh(published)
-    assert result.returncode == 0, result.stdout + result.stderr
-    builds = published.warehouse.parent / "builds"
-    assert not builds.exists() or not any(builds.iterdir()), "stale builds are swept"
-
-
-def test_readers_see_no_errors_and_one_consistent_version_during_a_refresh(published):
-    first = _published_answer(published.warehouse)
-    _add_official_file(published, "reader_test.csv", 55.5)
-    answers: list[tuple] = []
-    errors: list[str] = []
-    done = threading.Event()
-
-    def read_in_a_loop() -> None:
-        while not done.is_set():
-            try:
-                answers.append(_published_answer(published.warehouse))
-            except Exception as exc:  # any error at all is a failure of the publishing design
-                errors.append(repr(exc))
-            time.sleep(0.02)
-
-    reader = threading.Thread(target=read_in_a_loop)
-    reader.start()
-    try:
-        result = refresh(published)
-    finally:
-        done.set()
-        reader.join()
-    assert result.returncode == 0, result.stdout + result.stderr
-    final = _published_answer(published.warehouse)
-    assert errors == []
-    assert len(answers) > 20
-    assert set(answers) <= {first, final}, "every answer comes from one whole version"
-    assert final[1] == first[1] + 1
-
-
+@GROUP_EARLY
 def test_negative_counts_fail_the_check_and_keep_the_published_version(published):
     before = _fingerprint(published)
     (published.raw / "institutions" / "AZE_2026_bad.csv").write_text(
@@ -164,16 +141,67 @@ def test_negative_counts_fail_the_check_and_keep_the_published_version(published
         (published.raw / "institutions" / "AZE_2026_bad.csv").unlink()
 
 
-def test_a_warn_level_issue_publishes_with_the_warning_recorded(published):
-    """A re-export with ~10% fewer equipment rows for one country: recorded as WARN, still published."""
+@pytest.fixture(scope="module")
+def recovery_refresh(published) -> dict:
+    """One full refresh after the crashes, three properties checked on it (each refresh costs ~60 s):
+
+    - it recovers: it publishes, and the crashed runs' builds are swept;
+    - a reader querying in a loop meanwhile sees no error and only whole versions;
+    - the planted WARN-level issue (a re-export with ~10% fewer equipment rows for one country)
+      is published with the warning recorded in audit.versions.
+    """
+    first = _published_answer(published.warehouse)
+    _add_official_file(published, "reader_test.csv", 55.5)
     equipment = sorted((published.raw / "inventory").rglob("*2025*equipment*.csv"))
     assert equipment, "the slice holds a 2025 equipment CSV"
     lines = equipment[0].read_bytes().splitlines(keepends=True)  # bytes: keep the file's encoding
     keep = lines[: 1 + int((len(lines) - 1) * 0.9)]
-    reissue = equipment[0].with_name(equipment[0].stem + "_reissued.csv")
-    reissue.write_bytes(b"".join(keep))
-    result = refresh(published)
+    equipment[0].with_name(equipment[0].stem + "_reissued.csv").write_bytes(b"".join(keep))
+
+    answers: list[tuple] = []
+    errors: list[str] = []
+    done = threading.Event()
+
+    def read_in_a_loop() -> None:
+        while not done.is_set():
+            try:
+                answers.append(_published_answer(published.warehouse))
+            except Exception as exc:  # any error at all is a failure of the publishing design
+                errors.append(repr(exc))
+            time.sleep(0.02)
+
+    reader = threading.Thread(target=read_in_a_loop)
+    reader.start()
+    try:
+        result = refresh(published)
+    finally:
+        done.set()
+        reader.join()
+    return {"result": result, "first": first, "answers": answers, "errors": errors}
+
+
+@GROUP_LATE
+def test_next_refresh_after_crashes_recovers_and_publishes(published, recovery_refresh):
+    result = recovery_refresh["result"]
     assert result.returncode == 0, result.stdout + result.stderr
+    builds = published.warehouse.parent / "builds"
+    assert not builds.exists() or not any(builds.iterdir()), "stale builds are swept"
+
+
+@GROUP_LATE
+def test_readers_see_no_errors_and_one_consistent_version_during_a_refresh(published, recovery_refresh):
+    first, answers = recovery_refresh["first"], recovery_refresh["answers"]
+    final = _published_answer(published.warehouse)
+    assert recovery_refresh["errors"] == []
+    assert len(answers) > 20
+    assert set(answers) <= {first, final}, "every answer comes from one whole version"
+    assert final[1] == first[1] + 1
+    assert final[0] != first[0]
+
+
+@GROUP_LATE
+def test_a_warn_level_issue_publishes_with_the_warning_recorded(published, recovery_refresh):
+    assert recovery_refresh["result"].returncode == 0
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
         checks = json.loads(
             con.execute(

@@ -8,6 +8,8 @@ import pytest
 
 from pipelines.ingest.schemas import RAW_TABLES
 
+pytestmark = pytest.mark.xdist_group("sample")  # one worker runs the shared sample refresh
+
 DIMENSIONS = {
     "overall",
     "infrastructure",
@@ -131,3 +133,12 @@ def test_audit_versions_records_the_published_version(con, sample_refresh):
     assert version == report.version
     assert files > 100
     assert '"marts.gap_indices"' in counts
+
+
+def test_the_data_catalogue_documents_every_public_mart(sample_refresh):
+    """The dbt docs site is built at every refresh and ships with the version's exports."""
+    ws, report = sample_refresh
+    page = (ws.exports / report.version / "catalogue" / "index.html").read_text(encoding="utf-8")
+    assert "<html" in page.lower()
+    for mart in ("gap_indices", "scores", "benchmarks", "rank_intervals", "indicator_values"):
+        assert f"model.vetdx.{mart}" in page, mart

@@ -13,7 +13,7 @@ from pipelines.defs.dbt_project import vetdx_dbt_project
 from pipelines.defs.resources import SourceFilesResource, WarehouseResource
 from pipelines.faults import crash_point
 from pipelines.labels import data_label_for
-from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR, ENV_CATALOGUE, Settings
 
 # dbt schemas map one-to-one onto Dagster groups so the lineage graph reads top to bottom.
 _GROUP_BY_SCHEMA = {
@@ -69,7 +69,10 @@ def vetdx_dbt_assets(
         invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
         yield from invocation.stream()
         crash_point("dbt_done")
-        build_catalogue(dbt, dbt_vars, invocation.target_path, catalogue_dir(build), context)
+        if Settings.from_env().build_catalogue:
+            build_catalogue(dbt, dbt_vars, invocation.target_path, catalogue_dir(build), context)
+        else:
+            context.log.info(f"{ENV_CATALOGUE}=off: this version is published without a data catalogue")
     finally:
         shutil.rmtree(seeds, ignore_errors=True)
 
