@@ -13,6 +13,40 @@ from pipelines import settings as cfg
 
 REPO = cfg.REPO_ROOT
 
+# Tests that share one costly refresh run on one xdist worker, so the refresh runs once. (xdist's own
+# `--dist loadgroup` stopped grouping with pytest 9.2: pytest-dev/pytest-xdist#1386.) A node id
+# matching a prefix joins that group; every other test is scheduled on its own.
+SAFETY = "tests/e2e/test_publish_safety.py::"
+SAFETY_EARLY_POINTS = ("build_started", "ingest_file_committed", "ingest_done", "dbt_started", "dbt_done",
+                       "publish_started", "version_recorded")  # fmt: skip
+WORKER_GROUPS: dict[str, tuple[str, ...]] = {
+    "sample": ("tests/e2e/test_sample_refresh.py", "tests/exports/test_export_set.py",
+               "tests/test_example_queries.py"),
+    "safety-early": (
+        *(f"{SAFETY}test_kill_9_before_the_swap_leaves_the_published_warehouse_unchanged[{p}]"
+          for p in SAFETY_EARLY_POINTS),
+        f"{SAFETY}test_negative_counts",
+    ),
+    "safety-late": (SAFETY,),  # the rest of the file: late kill points and the recovery refresh
+}  # fmt: skip
+
+
+def worker_group(nodeid: str) -> str:
+    for group, prefixes in WORKER_GROUPS.items():
+        if nodeid.startswith(prefixes):
+            return group
+    return nodeid
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupedScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return GroupedScheduling(config, log)
+
 
 @dataclass
 class Workspace:

@@ -8,8 +8,6 @@ import pytest
 from pipelines import settings as cfg
 from pipelines.cli import main as vetdx
 
-pytestmark = pytest.mark.xdist_group("sample")  # one worker runs the shared sample refresh
-
 QUERIES = sorted((cfg.REPO_ROOT / "queries").glob("*.sql"))
 
 

@@ -97,17 +97,12 @@ def published(tmp_path_factory, dbt_manifest) -> Workspace:
 
 # Ten points before the swap (from the build's first copy to the temporary link) and one after it;
 # `exports_started` is left out: publishing is over there, and each kill costs a refresh (~30 s).
-# The tests run in two xdist groups (one worker each, each with its own published workspace) of
-# about equal cost: the early points are cheap, the late ones pay for a whole dbt build.
+# tests/conftest.py splits this file into two worker groups of about equal cost (each with its own
+# published workspace): the early points are cheap, the late ones pay for a whole dbt build.
 BEFORE_SWAP = [p for p in POINTS if p not in ("published", "exports_started")]
-EARLY = BEFORE_SWAP[:7]
-GROUP_EARLY = pytest.mark.xdist_group("safety-early")
-GROUP_LATE = pytest.mark.xdist_group("safety-late")
 
 
-@pytest.mark.parametrize(
-    "point", [pytest.param(p, marks=GROUP_EARLY if p in EARLY else GROUP_LATE) for p in BEFORE_SWAP]
-)
+@pytest.mark.parametrize("point", BEFORE_SWAP)
 def test_kill_9_before_the_swap_leaves_the_published_warehouse_unchanged(published, point):
     before = _fingerprint(published)
     answer = _published_answer(published.warehouse)
@@ -120,7 +115,6 @@ def test_kill_9_before_the_swap_leaves_the_published_warehouse_unchanged(publish
     assert _published_answer(published.warehouse) == answer, point
 
 
-@GROUP_LATE
 def test_kill_9_after_the_swap_leaves_a_complete_published_version(published):
     point = "published"
     _add_official_file(published, f"crash_{point}.csv", 40 + POINTS.index(point))
@@ -131,7 +125,6 @@ def test_kill_9_after_the_swap_leaves_a_complete_published_version(published):
     assert official_rows > 0
 
 
-@GROUP_EARLY
 def test_negative_counts_fail_the_check_and_keep_the_published_version(published):
     before = _fingerprint(published)
     (published.raw / "institutions" / "AZE_2026_bad.csv").write_text(
@@ -198,7 +191,6 @@ def recovery_refresh(published) -> dict:
     }
 
 
-@GROUP_LATE
 def test_next_refresh_after_crashes_recovers_and_publishes(published, recovery_refresh):
     result = recovery_refresh["result"]
     assert result.returncode == 0, result.stdout + result.stderr
@@ -206,7 +198,6 @@ def test_next_refresh_after_crashes_recovers_and_publishes(published, recovery_r
     assert not builds.exists() or not any(builds.iterdir()), "stale builds are swept"
 
 
-@GROUP_LATE
 def test_readers_see_no_errors_and_one_consistent_version_during_a_refresh(published, recovery_refresh):
     first, answers = recovery_refresh["first"], recovery_refresh["answers"]
     final = _published_answer(published.warehouse)
@@ -217,7 +208,6 @@ def test_readers_see_no_errors_and_one_consistent_version_during_a_refresh(publi
     assert final[0] != first[0]
 
 
-@GROUP_LATE
 def test_a_warn_level_issue_publishes_with_the_warning_recorded(published, recovery_refresh):
     assert recovery_refresh["result"].returncode == 0
     with duckdb.connect(str(published.warehouse), read_only=True) as con:

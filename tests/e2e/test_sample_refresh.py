@@ -8,8 +8,6 @@ import pytest
 
 from pipelines.ingest.schemas import RAW_TABLES
 
-pytestmark = pytest.mark.xdist_group("sample")  # one worker runs the shared sample refresh
-
 DIMENSIONS = {
     "overall",
     "infrastructure",

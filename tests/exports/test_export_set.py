@@ -19,8 +19,6 @@ from pipelines.cli import main as vetdx
 from pipelines.exports.build import export_version, workbook_name
 from pipelines.exports.marts import PUBLIC_MARTS
 
-pytestmark = pytest.mark.xdist_group("sample")  # one worker runs the shared sample refresh
-
 DIMENSIONS = [
     "overall", "infrastructure", "digital_skills", "curriculum_content", "policy_governance",
     "finance_sustainability",
