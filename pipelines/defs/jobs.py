@@ -1,6 +1,5 @@
 """The refresh job, its monthly schedule and the sensor on the raw folder."""
 
-
 import hashlib
 import json
 import os

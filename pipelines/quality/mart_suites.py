@@ -9,6 +9,7 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
+from pipelines.exports.marts import PUBLIC_MARTS
 from pipelines.quality.reductions import column_contract, present, row_count_vs_previous, unique_key
 from pipelines.quality.reference import Reference
 from pipelines.quality.spec import ERROR, WARN, Reduction, TableSuite
@@ -82,22 +83,13 @@ MART_COLUMNS: dict[str, tuple[str, ...]] = {
     "benchmarks": ("round", "node", "group_type", "group_value", "benchmark", "value"),
     "rank_intervals": ("iso3", "round", "dimension", "median_rank", "rank_p05", "rank_p95", "draws"),
 }
-MART_KEYS: dict[str, tuple[str, ...]] = {
-    "countries": ("iso3",),
-    "indicators": ("code",),
-    "indicator_values": ("iso3", "round", "indicator"),
-    "scores": ("iso3", "round", "node"),
-    "gap_indices": ("iso3", "round", "dimension"),
-    "benchmarks": ("round", "node", "group_type", "group_value", "benchmark"),
-    "rank_intervals": ("iso3", "round", "dimension"),
-}
 ROOT = "overall"  # root of the index tree; gap_indices holds it and its children
 
 
 def mart_suite(model: str, ref: Reference) -> TableSuite:
     name = f"marts.{model}"
     rows_sql = f"SELECT * FROM {name}"
-    key = MART_KEYS[model]
+    key = PUBLIC_MARTS[model]  # the marts' natural keys, one table for checks and exports
     columns = {c: None for c in (*MART_COLUMNS[model], "data_label")}
     reductions: list[Reduction] = [
         column_contract(name, name, columns),

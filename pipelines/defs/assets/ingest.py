@@ -5,7 +5,6 @@ Only files whose path and content the warehouse has not seen are parsed, so drop
 into `data/raw/` and refreshing loads only that file.
 """
 
-
 import json
 from collections.abc import Iterator
 from pathlib import Path
