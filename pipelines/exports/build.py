@@ -17,7 +17,7 @@ import polars as pl
 
 from pipelines import i18n
 from pipelines.exports import charts, report
-from pipelines.exports.manifest import MANIFEST_NAME, build_manifest, write_manifest
+from pipelines.exports.manifest import build_manifest, write_manifest
 from pipelines.exports.marts import PublishedData, read_published
 from pipelines.exports.profiles import write_profiles
 from pipelines.exports.tables import write_mart_files
@@ -142,6 +142,3 @@ def _replace(source: Path, destination: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(source, destination)
-
-
-__all__ = ["MANIFEST_NAME", "ExportResult", "export_version"]
