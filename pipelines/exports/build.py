@@ -70,14 +70,17 @@ def export_version(
 
 def write_set(folder: Path, data: PublishedData, lang: str, version: str) -> list[Path]:
     name = workbook_name(version, lang)
-    files = [write_workbook(folder / name, data, lang, version)]
+    profiles = report.country_profiles(data, lang)
+    files = [write_workbook(folder / name, data, lang, version, profiles)]
     files += write_mart_files(data.marts, folder / "data")
-    files += write_charts(folder / "charts", data, lang)
-    files += write_profiles(folder / "profiles", data, lang, version, name)
+    files += write_charts(folder / "charts", data, lang, profiles)
+    files += write_profiles(folder / "profiles", data, lang, version, name, profiles)
     return files
 
 
-def write_charts(folder: Path, data: PublishedData, lang: str) -> list[Path]:
+def write_charts(
+    folder: Path, data: PublishedData, lang: str, profiles: dict[str, report.CountryProfile]
+) -> list[Path]:
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     note = i18n.data_label_text(data.data_label, lang)
     names = report.node_names(data, lang)
@@ -117,8 +120,7 @@ def write_charts(folder: Path, data: PublishedData, lang: str) -> list[Path]:
     )
     spokes = [d for d in dims if d != "overall"]
     canvas = charts.RadarCanvas([names.get(d, d) for d in spokes])
-    for iso3 in data.marts["countries"]["iso3"].to_list():
-        profile = report.country_profile(data, iso3, lang)
+    for iso3, profile in profiles.items():
         by_dim = {row["dimension"]: row for row in profile.scores.to_dicts()}
         series = {
             profile.name: [by_dim.get(d, {}).get("score") for d in spokes],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -33,21 +34,24 @@ DIMENSION_ORDER: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class PublishedData:
-    """The marts of one version plus the audit record that says what the version is made of."""
+    """The marts of one version plus the audit record that says what the version is made of.
+
+    The derived facts are cached: every sheet, chart and page of a set asks for them again.
+    """
 
     marts: dict[str, pl.DataFrame]
     version_record: dict
 
-    @property
+    @cached_property
     def data_label(self) -> str | None:
         labels = self.marts["countries"]["data_label"].drop_nulls().unique().to_list()
         return labels[0] if labels else None
 
-    @property
+    @cached_property
     def rounds(self) -> list[int]:
         return sorted(self.marts["gap_indices"]["round"].unique().to_list())
 
-    @property
+    @cached_property
     def latest_round(self) -> int:
         """The latest round with at least one overall score (a round of empty rows is not news)."""
         scored = self.marts["gap_indices"].filter(
@@ -56,7 +60,7 @@ class PublishedData:
         source = scored if scored.height else self.marts["gap_indices"]
         return int(source["round"].max())
 
-    @property
+    @cached_property
     def dimensions(self) -> list[str]:
         """Dimension codes in the catalogue's order (the overall index first), so a reused catalogue works."""
         nodes = self.marts["indicators"].filter(pl.col("node_type").is_in(["index", "dimension"]))

@@ -23,7 +23,12 @@ _ENV = jinja2.Environment(
 
 
 def write_profiles(
-    folder: Path, data: PublishedData, lang: str, version: str, workbook_name: str
+    folder: Path,
+    data: PublishedData,
+    lang: str,
+    version: str,
+    workbook_name: str,
+    profiles: dict[str, report.CountryProfile],
 ) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     common = {
@@ -35,8 +40,7 @@ def write_profiles(
         "num": lambda value: i18n.fmt_number(value, lang),
     }
     written: list[Path] = []
-    for iso3 in data.marts["countries"]["iso3"].to_list():
-        profile = report.country_profile(data, iso3, lang)
+    for iso3, profile in profiles.items():
         page = _ENV.get_template("profile.html.j2").render(
             **common,
             profile=profile,

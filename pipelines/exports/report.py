@@ -112,6 +112,12 @@ class CountryProfile:
     weaknesses: pl.DataFrame
 
 
+def country_profiles(data: PublishedData, lang: str) -> dict[str, CountryProfile]:
+    """Every country's profile, in the countries mart's order: the workbook, the radar charts and the
+    HTML pages of one export set all show these, so they are computed once per set."""
+    return {iso3: country_profile(data, iso3, lang) for iso3 in data.marts["countries"]["iso3"]}
+
+
 def country_profile(data: PublishedData, iso3: str, lang: str) -> CountryProfile:
     """Scores of the latest round against the OIC and group medians; strengths and weaknesses.
 

@@ -94,8 +94,15 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 
 class WorkbookWriter:
-    def __init__(self, path: Path, data: PublishedData, lang: str, version: str) -> None:
-        self.data, self.lang, self.version = data, lang, version
+    def __init__(
+        self,
+        path: Path,
+        data: PublishedData,
+        lang: str,
+        version: str,
+        profiles: dict[str, report.CountryProfile],
+    ) -> None:
+        self.data, self.lang, self.version, self.profiles = data, lang, version, profiles
         self.rtl = i18n.is_rtl(lang)
         self.book = xlsxwriter.Workbook(str(path), {"strings_to_urls": False})
         self.book.set_properties(
@@ -124,7 +131,7 @@ class WorkbookWriter:
         self.table_sheet(i18n.t("sheet_values", self.lang), self.indicator_values())
         self.table_sheet(i18n.t("sheet_benchmarks", self.lang), self.benchmarks())
         self.table_sheet(i18n.t("sheet_rank_intervals", self.lang), self.rank_intervals())
-        for iso3 in self.data.marts["countries"]["iso3"].to_list():
+        for iso3 in self.profiles:
             self.profile(iso3)
         self.book.close()
 
@@ -210,7 +217,7 @@ class WorkbookWriter:
         )
 
     def profile(self, iso3: str) -> None:
-        p = report.country_profile(self.data, iso3, self.lang)
+        p = self.profiles[iso3]
         ws = self._sheet(iso3)
         f = self.formats
         group = i18n.group_label(p.oic_group, self.lang)
@@ -301,6 +308,8 @@ def _created(data: PublishedData) -> datetime:
     return datetime.fromisoformat(published) if published else datetime(2000, 1, 1)
 
 
-def write_workbook(path: Path, data: PublishedData, lang: str, version: str) -> Path:
-    WorkbookWriter(path, data, lang, version).write()
+def write_workbook(
+    path: Path, data: PublishedData, lang: str, version: str, profiles: dict[str, report.CountryProfile]
+) -> Path:
+    WorkbookWriter(path, data, lang, version, profiles).write()
     return path
