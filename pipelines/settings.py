@@ -24,6 +24,9 @@ ENV_EXPORT_LANGS = "VETDX_EXPORT_LANGS"
 # "off" skips the dbt docs site (the data catalogue) of a refresh: ~10 s saved per refresh, for quick
 # operational refreshes and the crash tests; the version is then published without a catalogue.
 ENV_CATALOGUE = "VETDX_CATALOGUE"
+# "all" makes the raw checks validate every current row again, not only the batches that have no
+# record in audit.validated_batches under the same suite: to re-audit a whole version on demand.
+ENV_REVALIDATE = "VETDX_REVALIDATE"
 EXPORT_LANGUAGES = ("en", "fr", "ar")
 
 # Used only when no key is configured, so the sample builds on a fresh machine. Hashes made with it
@@ -46,6 +49,7 @@ class Settings:
     keep_versions: int
     export_langs: tuple[str, ...]  # languages a refresh exports in; `vetdx export` adds others later
     build_catalogue: bool = True
+    revalidate_all: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,6 +62,7 @@ class Settings:
             keep_versions=int(os.environ.get(ENV_KEEP_VERSIONS, "5")),
             export_langs=parse_languages(os.environ.get(ENV_EXPORT_LANGS, "en")),
             build_catalogue=parse_switch(ENV_CATALOGUE, os.environ.get(ENV_CATALOGUE, "on")),
+            revalidate_all=parse_revalidate(os.environ.get(ENV_REVALIDATE, "new")),
         )
 
 
@@ -76,3 +81,11 @@ def parse_switch(name: str, text: str) -> bool:
     if value in ("off", "0", "false", "no"):
         return False
     raise ValueError(f"{name} must be on or off; got {text!r}")
+
+
+def parse_revalidate(text: str) -> bool:
+    """`all`: every raw batch is validated again; `new` (the default): only batches not validated yet."""
+    value = text.strip().lower()
+    if value in ("all", "new"):
+        return value == "all"
+    raise ValueError(f"{ENV_REVALIDATE} must be all or new; got {text!r}")

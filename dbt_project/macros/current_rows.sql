@@ -1,11 +1,22 @@
 {#- Raw keeps every version of every file. The current rows of a version key (schemas.py
     RawTable.version_key) are those of the most recent batch carrying that key: latest `_loaded_at`,
-    ties broken by the larger `_batch_id`. dense_rank keeps every row of that batch. -#}
+    ties broken by the larger `_batch_id`. The ranking runs over the distinct (key, batch) pairs, a
+    few thousand, and the rows are kept by a semi-join: a window over every row sorted all 10M
+    inventory rows (pipelines/quality/raw_suites.py current_rows_sql is the same rule). -#}
 {% macro current_rows(relation, version_key) -%}
-    select *
-    from {{ relation }}
-    qualify dense_rank() over (
-        partition by {{ version_key | join(', ') }}
-        order by _loaded_at desc, _batch_id desc
-    ) = 1
+    {%- set same_key = [] -%}
+    {%- for column in version_key + ['_batch_id'] -%}
+        {%- do same_key.append('rows_.' ~ column ~ ' is not distinct from latest_.' ~ column) -%}
+    {%- endfor -%}
+    select rows_.*
+    from {{ relation }} as rows_
+    semi join (
+        select {{ version_key | join(', ') }}, _batch_id
+        from (select distinct {{ version_key | join(', ') }}, _batch_id, _loaded_at from {{ relation }})
+        qualify dense_rank() over (
+            partition by {{ version_key | join(', ') }}
+            order by _loaded_at desc, _batch_id desc
+        ) = 1
+    ) as latest_
+        on {{ same_key | join(' and ') }}
 {%- endmacro %}

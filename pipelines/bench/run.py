@@ -49,18 +49,12 @@ class BenchOptions:
 def _parser_for(raw: Path, work: Path) -> Callable:
     """The ingest assets' parse function (pipelines/defs/assets/ingest.py), with the same seeds."""
     from pipelines.ingest.context import ParseContext
-    from pipelines.ingest.parse import parse_file
+    from pipelines.ingest.parallel import FileParser
     from pipelines.seeds import compose_seeds
 
     settings = cfg.Settings.from_env()
-    ctx = ParseContext.from_seeds(
-        compose_seeds(cfg.DEFAULT_SEEDS_DIR, settings.seeds_dir, work), settings.pii_key
-    )
-
-    def parse(path: Path, source: str, display: str):
-        return parse_file(path, source, ctx, display)
-
-    return parse
+    seeds = compose_seeds(cfg.DEFAULT_SEEDS_DIR, settings.seeds_dir, work)
+    return FileParser(ParseContext.from_seeds(seeds, settings.pii_key))
 
 
 def _dataset(raw: Path) -> dict:

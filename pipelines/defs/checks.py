@@ -1,7 +1,8 @@
 """Great Expectations suites as blocking Dagster asset checks on `raw/<table>` and `marts/<model>`.
 
 Each check validates its suite against this run's build of the warehouse (the published version is
-the baseline for row counts), writes the report as JSON into the run's quality folder (rendered into
+the baseline for row counts; raw checks judge only rows of batches not validated yet, see
+quality/batches.py), writes the report as JSON into the run's quality folder (rendered into
 Data Docs at publish time) and fails with severity ERROR when an ERROR expectation failed, which
 stops every downstream asset, or WARN when only WARN expectations did, which is recorded only.
 """
@@ -12,12 +13,14 @@ import dagster as dg
 
 from pipelines.defs.resources import SourceFilesResource, WarehouseResource
 from pipelines.ingest.schemas import RAW_TABLES
+from pipelines.quality.batches import BatchLedger
 from pipelines.quality.mart_suites import MART_COLUMNS, mart_suite
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import Reference, load_reference
 from pipelines.quality.report import ValidationReport
 from pipelines.quality.runner import validate
 from pipelines.quality.spec import TableSuite
+from pipelines.settings import Settings
 
 SuiteBuilder = Callable[[str, Reference], TableSuite]
 
@@ -51,9 +54,10 @@ def build_gx_check(layer: str, name: str, build_suite: SuiteBuilder) -> dg.Asset
         run_id = context.run.run_id
         # Raw checks may run before dbt has seeded `reference`: the seeds folder is the fallback.
         seeds_dir = source_files.effective_seeds_dir(warehouse.build_path(run_id).parent)
+        ledger = BatchLedger(run_id=run_id, revalidate_all=Settings.from_env().revalidate_all)
         with warehouse.connect_build(run_id) as con, warehouse.connect_published() as previous:
             suite = build_suite(name, load_reference(con, seeds_dir))
-            report = validate(con, suite, previous=previous)
+            report = validate(con, suite, previous=previous, ledger=ledger)
         path = report.write(warehouse.quality_dir(run_id))
         context.log.info(f"{report.message().splitlines()[0]} Report: {path.name}")
         return report_to_check_result(report)

@@ -1,27 +1,29 @@
-"""Land parsed files in DuckDB: raw rows, quarantined rows and one audit row per file, atomically.
+"""Land the new files of a source in DuckDB: raw rows, quarantined rows and one audit row per file.
 
-Each file is one transaction: its raw rows, its quarantine rows and its `audit.loads` row commit
-together or not at all, so a killed load never leaves half a file behind. Rows go in through Arrow
-in bulk (one INSERT ... SELECT per table), never row by row. Raw tables keep every version of every
-file; the staging layer picks the current one (docs/architecture.md).
+Files are parsed ahead by workers (parallel.py) and landed in file order, in groups (landing.py):
+a group's raw rows, quarantine rows and `audit.loads` rows commit together or not at all, so a
+killed load never leaves part of a file behind. A file rejected whole writes only its audit row.
+Rows go in through Arrow in bulk (one INSERT ... SELECT per table and group), never row by row.
+Raw tables keep every version of every file; the staging layer picks the current one
+(docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipelines.faults import crash_point
+from pipelines.ingest import landing
+from pipelines.ingest.landing import PendingFile, audit_loaded, insert_audit, utc_now
 from pipelines.ingest.model import FileRejected, ParsedFile
+from pipelines.ingest.parallel import ParseJob, Parser, parse_pool, parsed_in_order, worker_count
 from pipelines.ingest.schemas import (
     AUDIT_LOADS_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -30,8 +32,6 @@ from pipelines.ingest.schemas import (
 )
 
 logger = logging.getLogger(__name__)
-
-Parser = Callable[[Path, str, str], ParsedFile]  # (path, source, display name) -> ParsedFile
 
 
 @dataclass
@@ -113,42 +113,78 @@ def ingest_source(
     source: str,
     parse: Parser,
     on_file: Callable[[FileOutcome], None] | None = None,
+    workers: int | None = None,
 ) -> SourceSummary:
-    """Load the files of one source that this warehouse has not seen (path and content) yet."""
+    """Load the files of one source that this warehouse has not seen (path and content) yet.
+
+    Files are parsed ahead by `workers` (default: `parallel.worker_count`) and landed here in order.
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; expected one of {sorted(SOURCES)}")
     ensure_tables(con)
     seen, landed_hashes = _known_loads(con, source)
-    outcomes = []
+    new: list[tuple[Path, str, str]] = []
     for path in discover_files(raw_dir, source):
         display = path.relative_to(raw_dir).as_posix()
         digest = sha256_of(path)
-        if (display, digest) in seen:
-            continue  # loading the same file twice changes nothing
-        if digest in landed_hashes:
-            outcome = _record_duplicate(con, source, display, digest, path.stat().st_size)
-        else:
-            outcome = load_file(con, path, display, digest, source, parse)
-            if outcome.status == "loaded":
-                landed_hashes.add(digest)
-        seen.add((display, digest))
+        if (display, digest) not in seen:  # loading the same file twice changes nothing
+            seen.add((display, digest))
+            new.append((path, display, digest))
+    to_parse = [ParseJob(path, display) for path, display, digest in new if digest not in landed_hashes]
+    if workers is None:
+        workers = worker_count(len(to_parse), sum(job.path.stat().st_size for job in to_parse))
+    parsing = {job.display for job in to_parse}
+    outcomes: list[FileOutcome] = []
+    group: list[tuple[PendingFile, FileOutcome]] = []
+
+    def done(outcome: FileOutcome) -> None:
         outcomes.append(outcome)
         if on_file:
             on_file(outcome)
+
+    def land() -> None:
+        landing.land_group(con, [pending for pending, _ in group])
+        for _, outcome in group:
+            done(outcome)
+        group.clear()
+
+    with parse_pool(parse, workers, source) as pool:
+        parsed = parsed_in_order(to_parse, source, parse, pool)
+        for path, display, digest in new:
+            result = None
+            if display in parsing:
+                job, result = next(parsed)
+                assert job.display == display, f"parsed {job.display} while landing {display}"
+            # A file with the content of one landed earlier in this very run is a duplicate too.
+            if digest in landed_hashes or result is None:
+                land()  # audit rows stay in file order
+                done(_record_duplicate(con, source, display, digest, path.stat().st_size))
+                continue
+            pending, outcome = _prepare(con, path, display, digest, source, result)
+            if pending is None:
+                land()
+                done(outcome)
+                continue
+            landed_hashes.add(digest)
+            group.append((pending, outcome))
+            if landing.group_is_full([p for p, _ in group]):
+                land()
+        land()
     return SourceSummary(source, outcomes)
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, display: str, digest: str, source: str, parse: Parser
-) -> FileOutcome:
-    started = datetime.now(UTC).replace(tzinfo=None)
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    display: str,
+    digest: str,
+    source: str,
+    parsed_file: Callable[[], ParsedFile],
+) -> tuple[PendingFile | None, FileOutcome]:
+    """The file ready to land (with its outcome once landed), or None and the rejected outcome
+    (its audit row written). `parsed_file()` gives the ParsedFile or raises why it is unusable."""
+    started = utc_now()
     batch_id = uuid.uuid4().hex
-    lineage = {
-        "_source_file": display,
-        "_sha256": digest,
-        "_batch_id": batch_id,
-        "_loaded_at": started,
-    }
     audit = {
         "batch_id": batch_id,
         "source": source,
@@ -158,14 +194,14 @@ def load_file(
         "started_at": started,
     }
     try:
-        parsed = parse(path, source, display)
+        parsed = parsed_file()
     except Exception as exc:
         # A parser bug on one file must not cost every other file its load: the file is rejected
         # with the error, and the refresh goes on. The traceback goes to the log.
         if not isinstance(exc, FileRejected):
             logger.exception("parser error on %s", display)
             exc = FileRejected("parser_error", f"{display}: the parser failed: {type(exc).__name__}: {exc}")
-        _insert_audit(
+        insert_audit(
             con,
             {
                 **audit,
@@ -177,53 +213,32 @@ def load_file(
                 "rows_quarantined": 0,
             },
         )
-        return FileOutcome(
+        outcome = FileOutcome(
             display, "rejected", rows_read=exc.rows_read, message=exc.message, reason_code=exc.reason_code
         )
+        return None, outcome
 
-    expected = set(SOURCES[source])
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in parsed.tables:
-            if table.table not in expected:
-                raise ValueError(f"parser for {source!r} produced rows for unexpected table {table.table!r}")
-            _insert_frame(con, "raw", table.table, RAW_TABLES[table.table].all_columns, table.rows, lineage)
-            _insert_frame(con, "quarantine", table.table, QUARANTINE_COLUMNS, table.rejects, lineage)
-        landed, quarantined = _count_input_rows(parsed)
-        if landed + quarantined != parsed.rows_read:
-            raise AssertionError(
-                f"{display}: rows read ({parsed.rows_read}) != landed ({landed}) + quarantined "
-                f"({quarantined}); refusing to lose rows silently"
-            )
-        message = "; ".join(parsed.notes) or None
-        _insert_audit(
-            con,
-            {
-                **audit,
-                "status": "loaded",
-                "rows_read": parsed.rows_read,
-                "rows_landed": landed,
-                "rows_quarantined": quarantined,
-                "detected_format": parsed.detected_format,
-                "detected_encoding": parsed.detected_encoding,
-                "unknown_columns": json.dumps(parsed.unknown_columns, ensure_ascii=False),
-                "message": message,
-            },
+    unexpected = {t.table for t in parsed.tables} - set(SOURCES[source])
+    if unexpected:
+        raise ValueError(f"parser for {source!r} produced rows for unexpected tables {sorted(unexpected)}")
+    landed, quarantined = _count_input_rows(parsed)
+    if landed + quarantined != parsed.rows_read:
+        raise AssertionError(
+            f"{display}: rows read ({parsed.rows_read}) != landed ({landed}) + quarantined "
+            f"({quarantined}); refusing to lose rows silently"
         )
-        con.execute("COMMIT")
-        crash_point("ingest_file_committed")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return FileOutcome(
+    lineage = {"_source_file": display, "_sha256": digest, "_batch_id": batch_id, "_loaded_at": started}
+    pending = PendingFile(parsed, lineage, audit_loaded(audit, parsed, landed, quarantined))
+    outcome = FileOutcome(
         display,
         "loaded",
         parsed.rows_read,
         landed,
         quarantined,
-        message=message,
+        message=pending.audit["message"],
         unknown_columns=parsed.unknown_columns,
     )
+    return pending, outcome
 
 
 def _count_input_rows(parsed: ParsedFile) -> tuple[int, int]:
@@ -246,43 +261,12 @@ def _count_input_rows(parsed: ParsedFile) -> tuple[int, int]:
     return landed.join(rejected, on=["_sheet", "_row_number"], how="anti").height, rejected.height
 
 
-def _insert_frame(
-    con: duckdb.DuckDBPyConnection,
-    schema: str,
-    table: str,
-    columns: dict[str, str],
-    frame: pl.DataFrame,
-    lineage: dict,
-) -> None:
-    if frame.height == 0:
-        return
-    constant = {k: v for k, v in lineage.items() if k in columns}
-    frame = frame.with_columns(pl.lit(v).alias(k) for k, v in constant.items())
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        frame = frame.with_columns(pl.lit(None).alias(c) for c in missing)
-    select = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items())
-    con.register("_incoming", frame.select(list(columns)).to_arrow())
-    try:
-        con.execute(f"INSERT INTO {schema}.{table} SELECT {select} FROM _incoming")
-    finally:
-        con.unregister("_incoming")
-
-
-def _insert_audit(con: duckdb.DuckDBPyConnection, row: dict) -> None:
-    ensure_tables(con)
-    values = [row.get(c) for c in AUDIT_LOADS_COLUMNS]
-    values[list(AUDIT_LOADS_COLUMNS).index("loaded_at")] = datetime.now(UTC).replace(tzinfo=None)
-    placeholders = ", ".join("?" for _ in values)
-    con.execute(f"INSERT INTO audit.loads VALUES ({placeholders})", values)
-
-
 def _record_duplicate(
     con: duckdb.DuckDBPyConnection, source: str, display: str, digest: str, size: int
 ) -> FileOutcome:
     message = f"{display}: same content as a file already loaded (sha256 {digest[:12]}); nothing new landed"
-    now = datetime.now(UTC).replace(tzinfo=None)
-    _insert_audit(
+    now = utc_now()
+    insert_audit(
         con,
         {
             "batch_id": uuid.uuid4().hex,

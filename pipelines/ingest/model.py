@@ -32,6 +32,10 @@ class FileRejected(Exception):
         self.message = message
         self.rows_read = rows_read
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt from all three fields when it crosses from a parse worker to the loader.
+        return (FileRejected, (self.reason_code, self.message, self.rows_read))
+
 
 @dataclass
 class ParsedTable:

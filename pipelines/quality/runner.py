@@ -12,6 +12,9 @@ Design (why not GX's SQL datasource: on DuckDB via duckdb-engine it returned no 
 - Set-level expectations: each Reduction's SQL lets DuckDB reduce the table to a small frame (the
   duplicated keys with their counts, one row per country with its row counts now and in the
   published version, the country x round x dimension grid) and GX validates that frame whole.
+- Batches (raw suites, given a BatchLedger): the row-level part judges only the current rows of
+  batches not yet recorded in `audit.validated_batches` under the same suite fingerprint, and records
+  them when no ERROR expectation failed (batches.py). Set-level expectations still see every row.
 
 Every verdict therefore comes from a GX expectation with its own severity, and each scope's merged
 result is also kept as a GX suite validation result, which Data Docs renders (see docs.py).
@@ -38,6 +41,7 @@ from great_expectations.core.expectation_validation_result import (
 )
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from pipelines.quality.batches import BatchLedger, BatchPlan, plan_batches, record_batches
 from pipelines.quality.report import MAX_EXAMPLES, Outcome, ValidationReport
 from pipelines.quality.spec import PREVIOUS_VIEW, SEVERITY_LABEL, Reduction, TableSuite, column_label
 
@@ -75,8 +79,13 @@ def validate(
     previous: duckdb.DuckDBPyConnection | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     frames: GxFrames | None = None,
+    ledger: BatchLedger | None = None,
 ) -> ValidationReport:
-    """Validate `suite` on `con` (the build); `previous` is the published warehouse, if any."""
+    """Validate `suite` on `con` (the build); `previous` is the published warehouse, if any.
+
+    With `ledger`, a batched suite's row-level part skips batches already validated under it and
+    records the batches it validated (which writes to `con`); without, every current row is judged.
+    """
     started = time.perf_counter()
     frames = frames or GxFrames()
     outcomes: list[Outcome] = []
@@ -85,8 +94,12 @@ def validate(
         merged = _run_reduction(con, previous, reduction, frames)
         outcomes += merged.outcomes(reduction.name)
         gx_results += merged.gx_result(reduction.suite.name)
-    merged, row_count, chunks = _run_rows(con, suite, frames, chunk_rows)
-    outcomes += merged.outcomes(ROWS)
+    plan = plan_batches(con, suite, ledger) if ledger and suite.batch_column else None
+    merged, row_count, chunks = _run_rows(con, suite, frames, chunk_rows, plan)
+    row_outcomes = merged.outcomes(ROWS)
+    if plan is not None and _vouches_for_rows(row_outcomes):
+        record_batches(con, plan)
+    outcomes += row_outcomes
     gx_results += merged.gx_result(suite.rows.name)
     return ValidationReport(
         suite=suite.name,
@@ -96,16 +109,29 @@ def validate(
         seconds=round(time.perf_counter() - started, 3),
         outcomes=outcomes,
         gx_results=gx_results,
+        batches=plan.coverage() if plan else None,
     )
 
 
+def _vouches_for_rows(outcomes: list[Outcome]) -> bool:
+    """Every row-level expectation was evaluated and none with ERROR failed (a WARN stays in this
+    run's report). Counts are summed over chunks mixing batches, so one ERROR leaves every new batch
+    unrecorded: it is judged again next time, never wrongly skipped."""
+    return not any(o.error or (not o.success and o.severity == "ERROR") for o in outcomes)
+
+
 def _run_rows(
-    con: duckdb.DuckDBPyConnection, suite: TableSuite, frames: GxFrames, chunk_rows: int
+    con: duckdb.DuckDBPyConnection,
+    suite: TableSuite,
+    frames: GxFrames,
+    chunk_rows: int,
+    plan: BatchPlan | None,
 ) -> tuple[_Merged, int, int]:
     merged = _Merged(suite.rows)
+    rows_sql = plan.pending_sql if plan else None
     try:
         available = set(con.sql(f"SELECT * FROM {suite.relation} LIMIT 0").columns)
-        reader = con.execute(suite.stream_sql(available)).to_arrow_reader(chunk_rows)
+        reader = con.execute(suite.stream_sql(available, rows_sql)).to_arrow_reader(chunk_rows)
     except duckdb.Error as exc:
         merged.fail(str(exc).splitlines()[0])
         return merged, 0, 0

@@ -76,20 +76,26 @@ class TableSuite:
     derived: dict[str, str] = field(default_factory=dict)  # extra columns computed by DuckDB: name -> SQL
     condition_columns: tuple[str, ...] = ()  # columns only read by row_conditions
     reductions: tuple[Reduction, ...] = ()
+    # The load batch each row came from (raw: `_batch_id`): rows of a batch already validated under
+    # the same suite are not judged again (see batches.py). None: every row is judged every time.
+    batch_column: str | None = None
 
     def __post_init__(self) -> None:
         for expectation in self.rows.expectations:
             if not isinstance(expectation, CHUNKABLE):
                 raise TypeError(f"{self.name}: {expectation.expectation_type} cannot run on chunks")
 
-    def stream_sql(self, available: set[str]) -> str:
-        """Only the columns the expectations read leave DuckDB: a 10-column table streams 3-4."""
+    def stream_sql(self, available: set[str], rows_sql: str | None = None) -> str:
+        """Only the columns the expectations read leave DuckDB: a 10-column table streams 3-4.
+
+        `rows_sql` narrows the suite's rows (e.g. to the batches not validated yet); default: its own.
+        """
         wanted: list[str] = []
         for name in (*self.id_columns, *self.condition_columns, *_columns_of(self.rows)):
             if name not in wanted and name not in self.derived and name in available:
                 wanted.append(name)
         select = [_quote(c) for c in wanted] + [f"{sql} AS {_quote(c)}" for c, sql in self.derived.items()]
-        return f"SELECT {', '.join(select) or '1 AS _none'} FROM ({self.rows_sql}) AS _rows"
+        return f"SELECT {', '.join(select) or '1 AS _none'} FROM ({rows_sql or self.rows_sql}) AS _rows"
 
 
 def column_label(kwargs: dict) -> str | None:

@@ -33,8 +33,8 @@ inventory as (
         iso3, round, 'inventory_institutions' as denominator,
         cast(count(distinct institution_id) as double) as value,
         'inventory:equipment' as source,
-        list_distinct(list(source_file)) as lineage_files,
-        list_distinct(list(batch_id)) as lineage_batches
+        {{ distinct_list("source_file") }} as lineage_files,
+        {{ distinct_list("batch_id") }} as lineage_batches
     from {{ ref('stg_raw__equipment_items') }}
     group by iso3, round
 ),

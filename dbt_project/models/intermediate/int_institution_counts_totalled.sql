@@ -25,8 +25,8 @@ totalled as (
         counts.round,
         counts.measure,
         sum(counts.value) as value,
-        list_distinct(list(counts.source_file)) as lineage_files,
-        list_distinct(list(counts.batch_id)) as lineage_batches
+        {{ distinct_list("counts.source_file") }} as lineage_files,
+        {{ distinct_list("counts.batch_id") }} as lineage_batches
     from counts
     inner join totals_given using (iso3, round, measure)
     where (counts.vet_level = 'total') = totals_given.has_level_total

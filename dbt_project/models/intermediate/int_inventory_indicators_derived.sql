@@ -46,8 +46,8 @@ connectivity_values as (
         - 100.0 * count(*) filter (where age_group = 'old' and download_mbps >= 20)
             / nullif(count(download_mbps) filter (where age_group = 'old'), 0) as inf_connectivity_divide_pp,
         count(download_mbps) filter (where age_group is not null) as n_divide,
-        list_distinct(list(source_file)) as lineage_files,
-        list_distinct(list(batch_id)) as lineage_batches
+        {{ distinct_list("source_file") }} as lineage_files,
+        {{ distinct_list("batch_id") }} as lineage_batches
     from connectivity_by_age
     group by iso3, round
 ),
@@ -64,8 +64,8 @@ item_values as (
         count(items.year_acquired) as n_age,
         coalesce(sum(items.quantity) filter (where taxonomy.is_digital), 0) as inf_digital_items_per_institution,
         count(distinct items.institution_id) as n_institutions,
-        list_distinct(list(items.source_file)) as lineage_files,
-        list_distinct(list(items.batch_id)) as lineage_batches
+        {{ distinct_list("items.source_file") }} as lineage_files,
+        {{ distinct_list("items.batch_id") }} as lineage_batches
     from items
     left join taxonomy on taxonomy.item_code = items.item_code
     group by items.iso3, items.round

@@ -47,8 +47,8 @@ pivoted as (
         count(*) filter (where question_code = '{{ question }}' and option_code is not null) as {{ question }}_option_cells,
         max(value_text) filter (where question_code = '{{ question }}' and option_code is null) as {{ question }}_summary,
         {%- endfor %}
-        list_distinct(list(source_file)) as lineage_files,
-        list_distinct(list(batch_id)) as lineage_batches
+        {{ distinct_list("source_file") }} as lineage_files,
+        {{ distinct_list("batch_id") }} as lineage_batches
     from main_sheet
     group by response_id, iso3, round
 ),

@@ -14,6 +14,7 @@ import dagster as dg
 from pipelines.defs.resources import SourceFilesResource, WarehouseResource
 from pipelines.faults import crash_point
 from pipelines.ingest.loader import FileOutcome, SourceSummary, ingest_source
+from pipelines.ingest.parallel import FileParser
 from pipelines.ingest.schemas import RAW_TABLES, SOURCES
 
 _DESCRIPTIONS = {
@@ -24,16 +25,10 @@ _DESCRIPTIONS = {
 }
 
 
-def _parser(source_files: SourceFilesResource, seeds_dir: Path):
+def _parser(source_files: SourceFilesResource, seeds_dir: Path) -> FileParser:
     from pipelines.ingest.context import ParseContext
-    from pipelines.ingest.parse import parse_file
 
-    ctx = ParseContext.from_seeds(seeds_dir, source_files.pii_key)
-
-    def parse(path: Path, source: str, display: str):
-        return parse_file(path, source, ctx, display)
-
-    return parse
+    return FileParser(ParseContext.from_seeds(seeds_dir, source_files.pii_key))
 
 
 def _file_table(files: list[FileOutcome]) -> dg.MetadataValue:
