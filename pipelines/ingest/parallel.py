@@ -140,7 +140,5 @@ def parsed_in_order(
         job, future = waiting.popleft()
         next_job = next(queued, None)
         if next_job is not None:
-            waiting.append(
-                (next_job, pool.submit(_parse_in_worker, next_job.path, source, next_job.display))
-            )
+            waiting.append((next_job, pool.submit(_parse_in_worker, next_job.path, source, next_job.display)))
         yield job, future.result
