@@ -160,9 +160,10 @@ def ingest_source(
                 land()  # audit rows stay in file order
                 done(_record_duplicate(con, source, display, digest, path.stat().st_size))
                 continue
-            pending, outcome = _prepare(con, path, display, digest, source, result)
-            if pending is None:
+            pending, outcome = _prepare(path, display, digest, source, result)
+            if isinstance(pending, dict):  # rejected whole: only its audit row
                 land()
+                insert_audit(con, pending)
                 done(outcome)
                 continue
             landed_hashes.add(digest)
@@ -174,15 +175,14 @@ def ingest_source(
 
 
 def _prepare(
-    con: duckdb.DuckDBPyConnection,
     path: Path,
     display: str,
     digest: str,
     source: str,
     parsed_file: Callable[[], ParsedFile],
-) -> tuple[PendingFile | None, FileOutcome]:
-    """The file ready to land (with its outcome once landed), or None and the rejected outcome
-    (its audit row written). `parsed_file()` gives the ParsedFile or raises why it is unusable."""
+) -> tuple[PendingFile | dict, FileOutcome]:
+    """The file ready to land and its outcome once landed, or, for a file rejected whole, its
+    audit row and outcome. `parsed_file()` gives the ParsedFile or raises why it is unusable."""
     started = utc_now()
     batch_id = uuid.uuid4().hex
     audit = {
@@ -201,22 +201,19 @@ def _prepare(
         if not isinstance(exc, FileRejected):
             logger.exception("parser error on %s", display)
             exc = FileRejected("parser_error", f"{display}: the parser failed: {type(exc).__name__}: {exc}")
-        insert_audit(
-            con,
-            {
-                **audit,
-                "status": "rejected",
-                "reason_code": exc.reason_code,
-                "message": exc.message,
-                "rows_read": exc.rows_read,
-                "rows_landed": 0,
-                "rows_quarantined": 0,
-            },
-        )
+        rejected = {
+            **audit,
+            "status": "rejected",
+            "reason_code": exc.reason_code,
+            "message": exc.message,
+            "rows_read": exc.rows_read,
+            "rows_landed": 0,
+            "rows_quarantined": 0,
+        }
         outcome = FileOutcome(
             display, "rejected", rows_read=exc.rows_read, message=exc.message, reason_code=exc.reason_code
         )
-        return None, outcome
+        return rejected, outcome
 
     unexpected = {t.table for t in parsed.tables} - set(SOURCES[source])
     if unexpected:
