@@ -57,8 +57,8 @@ def vetdx_dbt_assets(
     warehouse: WarehouseResource,
     source_files: SourceFilesResource,
 ) -> Iterator[Any]:
-    build = warehouse.build_path(context.run_id)
-    seeds = stage_seeds(source_files.effective_seeds_dir(build.parent), context.run_id)
+    build = warehouse.build_path(context.run.run_id)
+    seeds = stage_seeds(source_files.effective_seeds_dir(build.parent), context.run.run_id)
     dbt_vars = {
         "warehouse_path": str(build),
         "seeds_dir": seeds.relative_to(DBT_PROJECT_DIR).as_posix(),

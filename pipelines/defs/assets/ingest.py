@@ -59,7 +59,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
         source_files: SourceFilesResource,
     ) -> Iterator[dg.MaterializeResult]:
-        build = warehouse.build_path(context.run_id)
+        build = warehouse.build_path(context.run.run_id)
         parse = _parser(source_files, source_files.effective_seeds_dir(build.parent))
 
         def log(outcome: FileOutcome) -> None:
@@ -70,7 +70,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
                 + (f" - {outcome.message}" if outcome.message else "")
             )
 
-        with warehouse.connect_build(context.run_id) as con:
+        with warehouse.connect_build(context.run.run_id) as con:
             summary: SourceSummary = ingest_source(con, source_files.raw_path, source, parse, on_file=log)
             totals = {
                 table: con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]

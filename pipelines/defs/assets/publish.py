@@ -19,7 +19,9 @@ from pipelines.publish.store import new_version_id
 
 def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
     """Every asset check evaluated in this run, as recorded by Dagster."""
-    records = context.instance.all_logs(context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    records = context.instance.all_logs(
+        context.run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    )
     results = []
     for record in records:
         evaluation = record.dagster_event.event_specific_data
@@ -55,20 +57,20 @@ def published_warehouse(
         names = ", ".join(f"{c['asset']}:{c['check']}" for c in blocking)
         raise dg.Failure(f"not publishing: {len(blocking)} ERROR check(s) failed: {names}")
     store = warehouse.store
-    version_id = new_version_id(context.run_id)
+    version_id = new_version_id(context.run.run_id)
     label = data_label_for(source_files.raw_path)
-    with duckdb.connect(str(warehouse.build_path(context.run_id))) as con:
-        facts = record_version(con, version_id, context.run_id, label, checks)
+    with duckdb.connect(str(warehouse.build_path(context.run.run_id))) as con:
+        facts = record_version(con, version_id, context.run.run_id, label, checks)
     crash_point("version_recorded")
-    catalogue = catalogue_dir(warehouse.build_path(context.run_id)) / "static_index.html"
+    catalogue = catalogue_dir(warehouse.build_path(context.run.run_id)) / "static_index.html"
     if catalogue.exists():  # kept beside the version, so every export of it can carry it
         store.versions_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(catalogue, store.catalogue_path(version_id))
-    store.publish(context.run_id, version_id, facts, keep=warehouse.keep)
+    store.publish(context.run.run_id, version_id, facts, keep=warehouse.keep)
 
     from pipelines.quality.docs import render_data_docs
 
-    docs = render_data_docs(warehouse.quality_dir(context.run_id))
+    docs = render_data_docs(warehouse.quality_dir(context.run.run_id))
     warnings = [c for c in checks if not c["passed"]]
     return dg.MaterializeResult(
         metadata={
@@ -102,7 +104,11 @@ def exports(
     files = 0
     for lang in exports.langs:
         result = export_version(
-            store.published, out_dir, version=version, lang=lang, manifest_extra={"run_id": context.run_id}
+            store.published,
+            out_dir,
+            version=version,
+            lang=lang,
+            manifest_extra={"run_id": context.run.run_id},
         )
         files += len(result.files)
     catalogue = store.catalogue_path(version)
