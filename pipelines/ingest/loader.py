@@ -148,8 +148,9 @@ def ingest_source(
             done(outcome)
         group.clear()
 
-    with parse_pool(parse, workers, source) as pool:
-        parsed = parsed_in_order(to_parse, source, parse, pool)
+    with parse_pool(parse, workers, source) as submit:
+        # Two files per worker parsed ahead keep every worker busy while a group lands.
+        parsed = parsed_in_order(to_parse, source, parse, submit, ahead=2 * max(workers, 1))
         for path, display, digest in new:
             result = None
             if display in parsing:

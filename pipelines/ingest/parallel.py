@@ -89,9 +89,12 @@ def _parse_in_worker(path: Path, source: str, display: str) -> ParsedFile:
     return _worker_parser(path, source, display)
 
 
+Submit = Callable[[ParseJob], "Future[ParsedFile]"]  # starts parsing a job beside the loader
+
+
 @contextmanager
-def parse_pool(parse: Parser, workers: int, source: str) -> Iterator[Executor | None]:
-    """`workers` parsers beside the loader, or None for in-process parsing.
+def parse_pool(parse: Parser, workers: int, source: str) -> Iterator[Submit | None]:
+    """A way to start parsing files on `workers` beside the loader, or None for in-process parsing.
 
     Sources parsed row by row in Python (PARSED_IN_PYTHON) get processes, for the GIL. The others
     are vectorised (Polars, calamine release the GIL) and get threads: sending a parsed 575k-row
@@ -102,6 +105,7 @@ def parse_pool(parse: Parser, workers: int, source: str) -> Iterator[Executor | 
         yield None
         return
     pool: Executor
+    submit: Submit
     if source in PARSED_IN_PYTHON and _picklable(parse):
         pool = ProcessPoolExecutor(
             max_workers=workers,
@@ -109,36 +113,37 @@ def parse_pool(parse: Parser, workers: int, source: str) -> Iterator[Executor | 
             initializer=_init_worker,
             initargs=(parse,),
         )
+        submit = lambda job: pool.submit(_parse_in_worker, job.path, source, job.display)  # noqa: E731
     else:
-        pool = ThreadPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(parse,))
+        pool = ThreadPoolExecutor(max_workers=workers)
+        submit = lambda job: pool.submit(parse, job.path, source, job.display)  # noqa: E731
     try:
-        yield pool
+        yield submit
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def parsed_in_order(
-    jobs: list[ParseJob], source: str, parse: Parser, pool: Executor | None
+    jobs: list[ParseJob], source: str, parse: Parser, submit: Submit | None, ahead: int = 4
 ) -> Iterator[tuple[ParseJob, Callable[[], ParsedFile]]]:
     """Each job with a thunk giving its ParsedFile (or raising what the parser raised), in job order.
 
-    With a pool, at most two files per worker are parsed ahead of the one being landed: memory
-    stays at a few parsed files whatever the size of the batch.
+    With `submit`, at most `ahead` files are parsed ahead of the one being landed: memory stays at
+    a few parsed files whatever the size of the batch.
     """
-    if pool is None:
+    if submit is None:
         for job in jobs:
             yield job, lambda job=job: parse(job.path, source, job.display)
         return
-    ahead = 2 * getattr(pool, "_max_workers", 2)
     waiting: deque[tuple[ParseJob, Future[ParsedFile]]] = deque()
     queued = iter(jobs)
     for job in queued:
-        waiting.append((job, pool.submit(_parse_in_worker, job.path, source, job.display)))
+        waiting.append((job, submit(job)))
         if len(waiting) >= ahead:
             break
     while waiting:
         job, future = waiting.popleft()
         next_job = next(queued, None)
         if next_job is not None:
-            waiting.append((next_job, pool.submit(_parse_in_worker, next_job.path, source, next_job.display)))
+            waiting.append((next_job, submit(next_job)))
         yield job, future.result
