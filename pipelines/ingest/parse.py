@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest import institutions, inventory, official, reasons
+from pipelines.ingest import institutions, inventory, official, pii, reasons
 from pipelines.ingest.context import ParseContext
 from pipelines.ingest.header import Table, locate_header
 from pipelines.ingest.model import FileRejected, ParsedFile, ParsedTable, empty_rejects
@@ -146,4 +146,8 @@ def parse_file(path: Path, source: str, ctx: ParseContext, display_name: str) ->
     """
     if source not in _PARSERS:
         raise ValueError(f"unknown source {source!r}; expected one of {sorted(_PARSERS)}")
-    return _PARSERS[source](read_grids(path, display_name), ctx, display_name)
+    # Personal data leaves here redacted: nothing a parser produced reaches the loader in clear.
+    try:
+        return pii.redact_parsed(_PARSERS[source](read_grids(path, display_name), ctx, display_name))
+    except FileRejected as exc:
+        raise pii.redact_rejection(exc) from None

@@ -14,8 +14,7 @@ import polars as pl
 
 from pipelines.ingest.grid import ROW
 from pipelines.ingest.model import REJECT_COLUMNS
-
-REDACTED = "[redacted]"
+from pipelines.ingest.pii import REDACTED
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 raw.survey_answers (one row per answered question, per select-multiple option, per repeat instance).
 
 Forms: KoboToolbox, ODK Central, LimeSurvey, label exports, plain tables of codebook codes (see
-survey_columns.py). Personal data: codebook columns with pii=hash/drop and contact-like unknown
-headers never reach the output, `unmapped` or quarantine `original` ("[redacted]" there); hash
-columns feed `respondent_key` = HMAC-SHA256(pii_key, name|email|phone normalised).
+survey_columns.py). Personal data (pii.py): codebook columns with pii=hash/drop and unknown headers
+that name a person or a contact never reach the output, `unmapped` or quarantine `original`
+("[redacted]" there); hash columns feed `respondent_key` = HMAC-SHA256(pii_key, name|email|phone
+normalised); e-mails, phones and labelled names inside other text become markers.
 
 Values: yes/no and choices by code or label in EN/FR/AR; numbers in any notation (numbers.py);
 percent columns per `numbers.as_percent`; codebook min/max enforced (out_of_range). Select-multiple:
@@ -18,7 +19,6 @@ Rows: a row with any invalid cell is rejected whole. Repeat-group rows (extra sh
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
 from dataclasses import dataclass, field
@@ -34,9 +34,10 @@ from pipelines.ingest.header import Table
 from pipelines.ingest.model import FileRejected, ParsedTable
 from pipelines.ingest.notes import empty_rows_note
 from pipelines.ingest.numbers import as_percent, parse_numbers
+from pipelines.ingest.pii import IDENTITY_META, identity_hash, redact_text
 from pipelines.ingest.rejects import REDACTED, reject_row, rejects_frame
 from pipelines.ingest.schemas import RAW_TABLES
-from pipelines.ingest.survey_columns import IDENTITY_META, Column, classify, form_kind
+from pipelines.ingest.survey_columns import Column, classify, form_kind
 from pipelines.ingest.text import fold
 
 _NUMERIC = ("integer", "decimal", "percent")
@@ -49,8 +50,6 @@ _ID_COLUMNS = {
     "limesurvey": ("id",),
     "plain": ("response_id", "id", "_uuid", "KEY"),
 }
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
 
 
 class RowError(Exception):
@@ -100,20 +99,6 @@ def _timestamp(text: str | None) -> datetime | None:
         except ValueError:
             continue
     raise RowError(reasons.INVALID_DATE, None, f"'{text}' is not a date and time")
-
-
-def _respondent_key(values: list[str], key: bytes) -> str | None:
-    parts = []
-    for value in values:
-        value = value.strip().casefold()
-        parts.append(re.sub(r"[^\d+]", "", value) if _PHONE.fullmatch(value) else " ".join(value.split()))
-    if not any(parts):
-        return None
-    return hmac.new(key, "|".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def _scrub(value: str) -> str:
-    return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, value))
 
 
 @dataclass
@@ -245,7 +230,7 @@ class Survey:
             if c.kind == "pii" or c.header.strip().casefold() in IDENTITY_META:
                 out[c.header] = REDACTED
             else:
-                out[c.header] = _scrub(raw) if c.kind == "unknown" and raw is not None else raw
+                out[c.header] = redact_text(raw) if c.kind == "unknown" and raw is not None else raw
         return out
 
     def reject(self, table_name: str, sheet: Sheet, row: dict[str, str | None], err: RowError) -> None:
@@ -321,7 +306,7 @@ def _main_row(
         ) from err
     hashed = [row[c.header] or "" for c in sheet.columns if c.question and c.question.pii == "hash"]
     unmapped = {
-        c.header: _scrub(row[c.header])
+        c.header: redact_text(row[c.header])
         for c in sheet.columns
         if c.kind == "unknown" and row[c.header] is not None
     }
@@ -332,7 +317,7 @@ def _main_row(
         "form_kind": sv.kind,
         "submitted_at": submitted,
         **{k: fields.get(k) for k in _RESPONSE_FIELDS},
-        "respondent_key": _respondent_key(hashed, ctx.pii_key),
+        "respondent_key": identity_hash(hashed, ctx.pii_key),
         "form_version": meta["version"],
         "validation_status": meta["status"],
         "unmapped": json.dumps(unmapped, ensure_ascii=False) if unmapped else None,

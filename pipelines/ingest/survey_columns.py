@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.ingest.codebook import Choice, Codebook, Question
+from pipelines.ingest.pii import is_personal_header
 from pipelines.ingest.text import fold
 
 KOBO_META = (
@@ -78,28 +79,6 @@ LIMESURVEY_META = (
 )
 # Exact (casefolded) names: `fold` would merge "_notes" with a real "notes" column.
 _META = {m.casefold() for m in (*KOBO_META, *ODK_META, *LIMESURVEY_META)}
-# Metadata that identifies a person: masked in quarantine `original` like codebook PII.
-IDENTITY_META = {
-    m.casefold()
-    for m in (
-        "_submitted_by",
-        "username",
-        "SubmitterName",
-        "SubmitterID",
-        "ipaddr",
-        "token",
-        "deviceid",
-        "DeviceID",
-        "phonenumber",
-        "simserial",
-        "subscriberid",
-    )
-}
-# Unknown headers that look like contact details are treated as personal data, never kept.
-_IDENTITY_WORDS = re.compile(
-    r"\b(e ?mail|courriel|phone|telephone|tel|mobile|whatsapp|password|"
-    r"بريد|هاتف|جوال|الهاتف|البريد)\b"
-)
 _SEPARATOR = re.compile(r"\s*[/:]\s*|(?<=\w)-(?=\w)")
 _LIMESURVEY = re.compile(r"^(.+?)\[(.+)\]$")
 
@@ -133,7 +112,6 @@ def _question(codebook: Codebook, header: str) -> Question | None:
 
 
 def classify(header: str, codebook: Codebook) -> Column:
-    key = fold(header)
     last = header.strip().split("/")[-1].casefold()
     if header.strip().casefold() in _META or (last.startswith("_") and last in _META):
         return Column(header, "meta")
@@ -147,7 +125,7 @@ def classify(header: str, codebook: Codebook) -> Column:
         pair = _option(codebook, header[: sep.start()], header[sep.end() :])
         if pair:
             return _with_pii(Column(header, "option", *pair))
-    if _IDENTITY_WORDS.search(key):
+    if is_personal_header(header):  # names, contacts: personal data, never kept
         return Column(header, "pii")
     return Column(header, "unknown")
 

@@ -260,7 +260,7 @@ def test_pii_canary_never_leaves_the_parser(tmp_path: Path, ctx: ParseContext) -
         assert secret not in dump
     responses = parsed.tables[0].rows
     assert responses["respondent_key"].str.len_chars().to_list() == [64]
-    assert json.loads(responses["unmapped"][0]) == {"notes": "call [redacted]"}
+    assert json.loads(responses["unmapped"][0]) == {"notes": "call [phone]"}
     original = json.loads(parsed.tables[0].rejects["original"][0])
     assert original["respondent_email"] == original["Contact e-mail"] == "[redacted]"
 
