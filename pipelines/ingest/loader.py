@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ingest import landing
+from pipelines.ingest import landing, pii
 from pipelines.ingest.landing import PendingFile, audit_loaded, insert_audit, utc_now
 from pipelines.ingest.model import FileRejected, ParsedFile
 from pipelines.ingest.parallel import ParseJob, Parser, parse_pool, parsed_in_order, worker_count
@@ -200,8 +201,11 @@ def _prepare(
         # A parser bug on one file must not cost every other file its load: the file is rejected
         # with the error, and the refresh goes on. The traceback goes to the log.
         if not isinstance(exc, FileRejected):
-            logger.exception("parser error on %s", display)
-            exc = FileRejected("parser_error", f"{display}: the parser failed: {type(exc).__name__}: {exc}")
+            # The exception text may quote a cell: the log and the audit row get it redacted.
+            trace = pii.redact_text("".join(traceback.format_exception(exc)))
+            logger.error("parser error on %s\n%s", display, trace)
+            failed = f"{display}: the parser failed: {type(exc).__name__}: {exc}"
+            exc = FileRejected("parser_error", pii.redact_text(failed))
         rejected = {
             **audit,
             "status": "rejected",
