@@ -8,13 +8,19 @@ from pipelines.ingest.text import fold
 
 
 def map_headers(headers: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """canonical name -> header in the file (first header matching one of its synonyms)."""
+    """canonical name -> header in the file.
+
+    Synonyms are ranked: the header matching the earliest synonym wins, whatever its position in
+    the file. Lists name codes before names ("series code" before "series"), so a DataBank export
+    with both `Series` and `Series Code` reads the code (issue 12: 0 of 1,904 rows landed when the
+    leftmost header won). A header serves one canonical column only.
+    """
     folded = {h: fold(h) for h in headers}
     out: dict[str, str] = {}
     for canonical, names in synonyms.items():
-        wanted = {fold(n) for n in (canonical, *names)}
-        for header, key in folded.items():
-            if key in wanted and header not in out.values():
+        for wanted in dict.fromkeys(fold(n) for n in (canonical, *names)):
+            header = next((h for h, key in folded.items() if key == wanted and h not in out.values()), None)
+            if header is not None:
                 out[canonical] = header
                 break
     return out

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.ingest.codebook import Codebook
 from pipelines.ingest.countries import CountryResolver
 from pipelines.ingest.equipment import EquipmentTaxonomy
+from pipelines.ingest.rules import percent_indicators, this_year
 
 
 def read_seed(path: Path) -> list[dict[str, str]]:
@@ -40,6 +41,8 @@ class ParseContext:
     equipment: EquipmentTaxonomy
     catalogue_codes: Mapping[str, str]  # casefolded code or source_code -> catalogue code
     pii_key: bytes
+    percent_indicators: frozenset[str] = frozenset()  # catalogue codes whose values are 0-100 shares
+    current_year: int = field(default_factory=this_year)  # the reference period ends the year after
 
     @property
     def choices(self) -> Mapping[str, tuple]:
@@ -47,6 +50,7 @@ class ParseContext:
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path, pii_key: bytes) -> ParseContext:
+        catalogue = read_seed(seeds_dir / "indicator_catalogue.csv")
         return cls(
             codebook=Codebook.from_rows(
                 read_seed(seeds_dir / "survey_codebook.csv"), read_seed(seeds_dir / "survey_choices.csv")
@@ -55,6 +59,7 @@ class ParseContext:
                 read_seed(seeds_dir / "countries.csv"), read_seed(seeds_dir / "country_aliases.csv")
             ),
             equipment=EquipmentTaxonomy.from_rows(read_seed(seeds_dir / "equipment_taxonomy.csv")),
-            catalogue_codes=catalogue_lookup(read_seed(seeds_dir / "indicator_catalogue.csv")),
+            catalogue_codes=catalogue_lookup(catalogue),
             pii_key=pii_key,
+            percent_indicators=percent_indicators(catalogue),
         )

@@ -27,6 +27,9 @@ class Table:
     data: pl.DataFrame  # one Utf8 column per header + ROW; blank rows removed
     title: list[str]  # texts above the header (they often carry the country and year)
     header_row: int  # row number of the (last) header row
+    # Header-less columns right of the last named one ("column 12"): a text row with cells there has
+    # more fields than the header (ragged.py). A trailing empty header cell is one of them.
+    extra: tuple[str, ...] = ()
 
 
 def _non_null(row: list[str | None]) -> int:
@@ -87,4 +90,5 @@ def locate_header(grid: Grid, is_header_word: Callable[[str], bool], min_hits: i
     body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cells))
     data = body.rename(dict(zip(cells, names, strict=True)))
     title = [c for row in rows[:first] for c in row if c is not None]
-    return Table(grid.sheet, names, data, title, int(grid.cells[ROW][last]))
+    named = max((i + 1 for i, h in enumerate(headers) if h is not None), default=0)
+    return Table(grid.sheet, names, data, title, int(grid.cells[ROW][last]), tuple(names[named:]))

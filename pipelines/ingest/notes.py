@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import polars as pl
 
 from pipelines.ingest.grid import ROW
@@ -22,7 +24,7 @@ def split_note_rows(table: Table, display_name: str) -> tuple[Table, list[str]]:
     for row in notes.iter_rows(named=True):
         cell = next(v for k, v in row.items() if k != ROW and v)
         text.append(f"{where} row {row[ROW]}: skipped note/footer row '{cell}'")
-    return Table(table.sheet, table.headers, kept, table.title, table.header_row), text
+    return dataclasses.replace(table, data=kept), text
 
 
 def empty_rows(valid: pl.DataFrame, landed: pl.DataFrame) -> list[int]:

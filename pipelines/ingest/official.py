@@ -16,7 +16,7 @@ import re
 
 import polars as pl
 
-from pipelines.ingest import reasons
+from pipelines.ingest import reasons, rules
 from pipelines.ingest.columns import map_headers, vocabulary
 from pipelines.ingest.context import ParseContext
 from pipelines.ingest.grid import ROW
@@ -25,19 +25,35 @@ from pipelines.ingest.model import FileRejected, ParsedTable
 from pipelines.ingest.notes import empty_rows, empty_rows_note
 from pipelines.ingest.rejects import Check, empty_like, split_rejects
 from pipelines.ingest.text import fold
-from pipelines.ingest.values import map_unique, not_whole, numeric
+from pipelines.ingest.values import map_unique, numeric
 
+# Synonyms are ranked (columns.map_headers): codes first, names last, so a file holding both a code
+# and a name column reads the code. World Bank API CSVs ("Indicator Code"), DataBank ("Series Code",
+# "Series"), UIS extracts ("INDICATOR_ID", "EDULIT_IND", "LOCATION", "COUNTRY_ID", "TIME"), SDMX-CSV
+# ("REF_AREA", "TIME_PERIOD", "OBS_VALUE") and the UN Statistical Yearbook ("Region/Country/Area").
 COLUMNS = {
-    "country_code": ("iso3", "country code", "country_code", "code pays", "رمز البلد"),
-    "country": ("country name", "pays", "البلد", "الدولة", "economy", "area"),
-    "year": ("time", "annee", "السنة", "period"),
+    "country_code": (
+        "iso3",
+        "country code",
+        "country_code",
+        "country_id",
+        "location",
+        "ref_area",
+        "economy code",
+        "code pays",
+        "رمز البلد",
+    ),
+    "country": ("country name", "pays", "البلد", "الدولة", "economy", "area", "region country area"),
+    "year": ("time", "time_period", "annee", "السنة", "period"),
     "indicator": (
         "series code",
         "indicator code",
         "indicator_code",
+        "indicator_id",
+        "edulit_ind",
+        "code indicateur",
         "series",
         "indicateur",
-        "code indicateur",
         "المؤشر",
     ),
     "value": ("obs value", "obs_value", "valeur", "القيمة"),
@@ -50,6 +66,12 @@ HEADER_WORDS = vocabulary(COLUMNS) | {"series name"}
 
 def is_header_word(cell: str) -> bool:
     return fold(cell) in HEADER_WORDS or bool(_YEAR_HEADER.match(cell.strip()))
+
+
+def is_world_bank(headers: list[str]) -> bool:
+    """A World Bank file: DataBank export ("Series Code") or API CSV ("Indicator Code" + years)."""
+    folded = {fold(h) for h in headers}
+    return "series code" in folded or ("indicator code" in folded and bool(_year_columns(headers)))
 
 
 def _year_columns(headers: list[str]) -> dict[str, int]:
@@ -101,17 +123,105 @@ def _indicator(table: Table, cols: dict[str, str], ctx: ParseContext) -> tuple[p
     ]
 
 
+def _scope_years(
+    years: dict[str, int], ctx: ParseContext, display_name: str
+) -> tuple[dict[str, int], list[str]]:
+    """The year columns inside the reference period, and a note naming the ones left out.
+
+    A World Bank API CSV has columns 1960-2024: the 40 before FIRST_YEAR are history vetdx does not
+    publish, so they are not read, rather than quarantining every row of the file for them.
+    """
+    kept = {h: y for h, y in years.items() if rules.year_in_scope(y, ctx.current_year)}
+    left = sorted(y for y in years.values() if not rules.year_in_scope(y, ctx.current_year))
+    if not left:
+        return kept, []
+    return kept, [
+        f"{display_name}: {len(left)} year column(s) {left[0]}-{left[-1]} outside the reference period "
+        f"{rules.FIRST_YEAR}-{rules.last_year(ctx.current_year)} not read"
+    ]
+
+
+def _percent_check(header: str, value: pl.Series, indicator: pl.Series, ctx: ParseContext) -> Check:
+    is_percent = indicator.is_in(sorted(ctx.percent_indicators))
+    return Check(
+        reasons.OUT_OF_RANGE,
+        header,
+        rules.percent_out_of_range(value, is_percent),
+        f"is outside {rules.PERCENT_MIN:g}-{rules.PERCENT_MAX:g} for a percent indicator",
+    )
+
+
+def _long_checks(data: pl.DataFrame, cols: dict[str, str], parsed: dict, ctx: ParseContext) -> list[Check]:
+    """Row rules of a tidy file (one value per row): the row is the observation."""
+    h, y_h = cols["value"], cols["year"]
+    value, bad_value = numeric(data, h)
+    year, bad_year = numeric(data, y_h)
+    not_year, out_of_scope = rules.year_verdict(year, ctx.current_year)
+    parsed["__v0"] = value
+    parsed["__year"] = year.cast(pl.Int32, strict=False)
+    return [
+        Check(reasons.INVALID_NUMBER, h, bad_value, "is not a number"),
+        Check(reasons.INVALID_DATE, y_h, bad_year | not_year, "is not a year"),
+        Check(reasons.YEAR_OUT_OF_SCOPE, y_h, out_of_scope, rules.out_of_scope_problem(ctx.current_year)),
+        _percent_check(h, value, parsed["__indicator"], ctx),
+    ]
+
+
+def _cell_checks(
+    good: pl.DataFrame, years: dict[str, int], ctx: ParseContext
+) -> tuple[pl.DataFrame, list[Check]]:
+    """Row rules of a wide file's cells: a bad cell is quarantined with its row, the row's other years
+    still land (one 104.5 does not cost a series its 24 other years). Bad cells become NULL."""
+    checks, cleared = [], []
+    for i, h in enumerate(years):
+        value, bad = numeric(good, h)
+        percent = _percent_check(h, value, good["__indicator"], ctx)
+        checks += [Check(reasons.INVALID_NUMBER, h, bad, "is not a number"), percent]
+        cleared.append(pl.when(percent.failing).then(None).otherwise(value).alias(f"__v{i}"))
+    return good.with_columns(cleared), checks
+
+
+def _melt(good: pl.DataFrame, years: dict[str, int]) -> pl.DataFrame:
+    """One row per (input row, year column) of a wide file; `__v{i}` holds column i's values."""
+    if not years:  # every year column is out of scope: nothing to land
+        return good.select(
+            "__iso3",
+            pl.lit(None, dtype=pl.Int32).alias("__year"),
+            "__indicator",
+            pl.lit(None, dtype=pl.Float64).alias("__value"),
+            "__source",
+            "__note",
+            ROW,
+        )
+    return pl.concat(
+        [
+            good.select(
+                "__iso3",
+                pl.lit(year, dtype=pl.Int32).alias("__year"),
+                "__indicator",
+                pl.col(f"__v{i}").alias("__value"),
+                "__source",
+                "__note",
+                ROW,
+            )
+            for i, year in enumerate(years.values())
+        ]
+    )
+
+
 def parse_official(
     table: Table, ctx: ParseContext, display_name: str, default_source: str | None
 ) -> tuple[ParsedTable, int, list[str]]:
-    """(parsed table, input rows read, notes on rows without values)."""
+    """(parsed table, input rows read, notes on rows without values and columns not read)."""
     cols = map_headers(table.headers, COLUMNS)
-    years = _year_columns(table.headers)
+    all_years = _year_columns(table.headers)
+    wide = bool(all_years)
+    years, notes = _scope_years(all_years, ctx, display_name)
     if "indicator" not in cols:
         raise FileRejected(
             reasons.MISSING_REQUIRED_COLUMN, f"{display_name}: required column 'indicator' is missing"
         )
-    if not years:
+    if not wide:
         for name in ("year", "value"):
             if name not in cols:
                 raise FileRejected(
@@ -124,23 +234,9 @@ def parse_official(
     indicator, indicator_checks = _indicator(table, cols, ctx)
     checks += indicator_checks
     data = table.data
-    value_cols = list(years) if years else [cols["value"]]
     parsed: dict[str, pl.Series] = {"__iso3": iso3, "__indicator": indicator}
-    for i, h in enumerate(value_cols):
-        value, bad = numeric(data, h)
-        parsed[f"__v{i}"] = value
-        checks.append(Check(reasons.INVALID_NUMBER, h, bad, "is not a number"))
-    if not years:
-        y, bad = numeric(data, cols["year"])
-        checks.append(
-            Check(
-                reasons.INVALID_DATE,
-                cols["year"],
-                bad | not_whole(y) | ~y.is_between(1960, 2100).fill_null(False),
-                "is not a year",
-            )
-        )
-        parsed["__year"] = y.cast(pl.Int32, strict=False)
+    if not wide:
+        checks += _long_checks(data, cols, parsed, ctx)
     for name in ("source", "note"):
         parsed[f"__{name}"] = (
             data[cols[name]]
@@ -148,7 +244,7 @@ def parse_official(
             else pl.Series([default_source if name == "source" else None] * data.height, dtype=pl.Utf8)
         )
     frame = pl.concat([data, pl.DataFrame(parsed)], how="horizontal")
-    key = ["__iso3", "__indicator"] if years else ["__iso3", "__year", "__indicator"]
+    key = ["__iso3", "__indicator"] if wide else ["__iso3", "__year", "__indicator"]
     good, rejects = split_rejects(frame, checks, display_name, table.sheet, table.headers)
     duplicate = Check(
         reasons.DUPLICATE_KEY,
@@ -158,21 +254,12 @@ def parse_official(
         show_value=False,
     )
     good, dups = split_rejects(good, [duplicate], display_name, table.sheet, table.headers)
-    if years:
-        long = pl.concat(
-            [
-                good.select(
-                    "__iso3",
-                    pl.lit(year, dtype=pl.Int32).alias("__year"),
-                    "__indicator",
-                    pl.col(f"__v{i}").alias("__value"),
-                    "__source",
-                    "__note",
-                    ROW,
-                )
-                for i, year in enumerate(years.values())
-            ]
-        )
+    parts = [rejects, dups]
+    if wide:
+        good, cell_checks = _cell_checks(good, years, ctx)
+        # Only the reject frame is kept: the rows stay in `good`, their bad cells are NULL now.
+        parts.append(split_rejects(good, cell_checks, display_name, table.sheet, table.headers)[1])
+        long = _melt(good, years)
     else:
         long = good.select(
             "__iso3", "__year", "__indicator", pl.col("__v0").alias("__value"), "__source", "__note", ROW
@@ -191,8 +278,10 @@ def parse_official(
             pl.col(ROW).cast(pl.Int32),
         )
     )
-    all_rejects = pl.concat([rejects, dups]) if rejects.height or dups.height else empty_like()
+    parts = [p for p in parts if p.height]
+    all_rejects = pl.concat(parts) if parts else empty_like()
     # Rows whose every value is missing are not data (nothing to land, nothing wrong): not read.
-    empty = empty_rows(good.select(ROW), rows)
-    notes = empty_rows_note(display_name, table.sheet, empty)
+    # A wide row whose only values were bad cells is quarantined, not empty.
+    empty = empty_rows(good.select(ROW), pl.concat([rows.select(ROW), all_rejects.select(ROW)]))
+    notes += empty_rows_note(display_name, table.sheet, empty)
     return ParsedTable("official_series", rows, all_rejects), data.height - len(empty), notes

@@ -12,6 +12,7 @@ from pipelines.ingest.context import ParseContext
 from pipelines.ingest.header import Table, locate_header
 from pipelines.ingest.model import FileRejected, ParsedFile, ParsedTable, empty_rejects
 from pipelines.ingest.notes import split_note_rows
+from pipelines.ingest.ragged import split_ragged
 from pipelines.ingest.read import ReadResult, read_grids
 from pipelines.ingest.survey import parse_survey
 from pipelines.ingest.survey_columns import is_header_word as survey_word
@@ -61,6 +62,7 @@ def _inventory(read: ReadResult, ctx: ParseContext, display_name: str) -> Parsed
     parts: dict[str, list[ParsedTable]] = {"equipment_inventory": [], "institution_connectivity": []}
     rows_read = 0
     for table in tables:
+        table, ragged = split_ragged(table, display_name)
         kind = inventory.kind_of(table)
         if kind is None:
             notes.append(
@@ -68,8 +70,9 @@ def _inventory(read: ReadResult, ctx: ParseContext, display_name: str) -> Parsed
             )
             continue
         parser = inventory.parse_equipment if kind == "equipment_inventory" else inventory.parse_connectivity
-        parts[kind].append(parser(table, ctx, display_name))
-        rows_read += table.data.height
+        parsed = parser(table, ctx, display_name)
+        parts[kind].append(ParsedTable(kind, parsed.rows, pl.concat([parsed.rejects, ragged])))
+        rows_read += table.data.height + ragged.height
     if not any(parts.values()):
         raise FileRejected(
             reasons.UNKNOWN_LAYOUT,
@@ -86,15 +89,16 @@ def _institutions(read: ReadResult, ctx: ParseContext, display_name: str) -> Par
     tables = _tables(read, institutions.is_header_word, display_name, notes)
     rows, rejects, rows_read = [], [], 0
     for table in tables:
+        table, ragged = split_ragged(table, display_name)
         table, skipped = split_note_rows(table, display_name)
         notes += skipped
         parser = institutions.parse_long if institutions.is_long(table) else institutions.parse_wide
         got, bad, read_n, sheet_notes = parser(table, ctx, display_name)
         notes += sheet_notes
-        rows_read += read_n
+        rows_read += read_n + ragged.height
         if got.height:
             rows.append(got.with_columns(pl.lit(table.sheet, dtype=pl.Utf8).alias("_sheet")))
-        rejects.append(bad)
+        rejects += [bad, ragged]
     schema = {
         "iso3": pl.Utf8,
         "year": pl.Int32,
@@ -125,14 +129,15 @@ def _official(read: ReadResult, ctx: ParseContext, display_name: str) -> ParsedF
     tables = _tables(read, official.is_header_word, display_name, notes)
     parts, rows_read, fmt = [], 0, read.format
     for table in tables:
+        table, ragged = split_ragged(table, display_name)
         table, skipped = split_note_rows(table, display_name)
         notes += skipped
-        is_wb = "series code" in {fold(h) for h in table.headers}
+        is_wb = official.is_world_bank(table.headers)
         fmt = f"worldbank-wide-{read.format}" if is_wb else fmt
         parsed, n, empty = official.parse_official(table, ctx, display_name, "World Bank" if is_wb else None)
         notes += empty
-        parts.append(parsed)
-        rows_read += n
+        parts += [parsed, ParsedTable(parsed.table, parsed.rows.clear(), ragged)]
+        rows_read += n + ragged.height
     return ParsedFile(fmt, read.encoding, [_merge("official_series", parts)], rows_read, notes=notes)
 
 

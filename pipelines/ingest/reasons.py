@@ -20,6 +20,9 @@ UNKNOWN_ITEM = "unknown_item"  # equipment item matches no taxonomy code or name
 DUPLICATE_KEY = "duplicate_key"  # natural key already seen earlier in the same file (first one wins)
 INCONSISTENT_VALUES = "inconsistent_values"  # cells contradict each other (in_working_order > quantity)
 ORPHAN_ROW = "orphan_row"  # repeat-group row whose parent submission is absent or was rejected
+# A readable year outside the reference period (rules.py): history before 2000 or a projection.
+YEAR_OUT_OF_SCOPE = "year_out_of_scope"
+RAGGED_ROW = "ragged_row"  # a row with more fields than the header: read shifted, it would lie
 
 # File level
 UNSUPPORTED_FORMAT = "unsupported_format"  # not a readable table (PDF, HTML page, legacy BIFF .xls, empty)
@@ -27,3 +30,4 @@ UNDECODABLE_TEXT = "undecodable_text"  # no candidate text encoding gives plausi
 NO_HEADER_FOUND = "no_header_found"  # no row in the first rows looks like a header for this source
 MISSING_REQUIRED_COLUMN = "missing_required_column"  # header found but a required column is absent
 UNKNOWN_LAYOUT = "unknown_layout"  # the columns fit none of the layouts this source accepts
+TOO_LARGE = "too_large"  # over a size limit of limits.py (cells, rows, uncompressed bytes)

@@ -51,6 +51,24 @@ def _row_numbers(frame: pl.DataFrame, physical_lines: int) -> pl.Series:
     return index + extra.cum_sum().shift(1, fill_value=0)
 
 
+def _read(raw: bytes, delimiter: str, width: int, truncate: bool) -> pl.DataFrame:
+    return pl.read_csv(
+        raw,
+        has_header=False,
+        separator=delimiter,
+        schema=dict.fromkeys(column_names(width), pl.Utf8),
+        # The first line may be a one-cell title: widen to the sampled width instead of failing.
+        missing_columns="insert",
+        truncate_ragged_lines=truncate,
+        raise_if_empty=False,
+    )
+
+
+def _widest(raw: bytes, delimiter: str) -> int:
+    text = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8", errors="replace", newline="")
+    return max((len(row) for row in csv.reader(text, delimiter=delimiter)), default=1)
+
+
 def read_text(text: str | bytes) -> tuple[Grid, str]:
     """Grid of the text (str, or UTF-8 bytes without BOM for speed) and the delimiter used."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
@@ -58,15 +76,15 @@ def read_text(text: str | bytes) -> tuple[Grid, str]:
         raw = raw.replace(b"\r", b"\n")  # classic Mac line ends
     head = raw[: 1 << 20].decode("utf-8", errors="replace").splitlines()[:_SAMPLE_LINES]
     delimiter, width = sniff_delimiter(head)
-    frame = pl.read_csv(
-        raw,
-        has_header=False,
-        separator=delimiter,
-        schema=dict.fromkeys(column_names(width), pl.Utf8),
-        # The first line may be a one-cell title: widen to the sampled width instead of failing.
-        missing_columns="insert",
-        truncate_ragged_lines=True,
-        raise_if_empty=False,
-    )
+    try:
+        frame = _read(raw, delimiter, width, truncate=False)
+    except pl.exceptions.ComputeError as exc:
+        if "more fields" not in str(exc):
+            raise
+        # A line past the sample is wider than the sampled width: truncating it would hide the
+        # extra fields (and read the row shifted). One pass finds the widest line; ragged.py
+        # then quarantines the rows that are wider than their header.
+        # (Truncating there only guards against Python's csv and Polars disagreeing on quotes.)
+        frame = _read(raw, delimiter, _widest(raw, delimiter), truncate=True)
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     return from_frame(None, frame, _row_numbers(frame, lines)), delimiter

@@ -2,6 +2,10 @@
 
 Raw keeps every file version; the rows that count are those of the latest batch per version key,
 the same rule as the dbt macro `current_rows` (latest `_loaded_at`, ties broken by `_batch_id`).
+
+The row bounds come from the parsers' row rules (pipelines/ingest/rules.py), so a row these checks
+reject has been quarantined at ingest already: a failure here means a parser let it through (a bug)
+or a table out of shape, never one file's odd row.
 """
 
 from __future__ import annotations
@@ -13,15 +17,20 @@ from dataclasses import dataclass, field
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
+from pipelines.ingest.rules import (
+    FIRST_ACQUISITION_YEAR,
+    FIRST_OPENED_YEAR,
+    FIRST_YEAR,
+    MAX_MBPS,
+    PERCENT_MAX,
+    PERCENT_MIN,
+    PERCENT_SUFFIX,
+    last_year,
+)
 from pipelines.ingest.schemas import LINEAGE_COLUMNS, RAW_TABLES, RawTable
 from pipelines.quality.reductions import column_contract, row_count_vs_previous, sql_literal, unique_key
 from pipelines.quality.reference import Reference
 from pipelines.quality.spec import ERROR, WARN, TableSuite
-
-FIRST_YEAR = 2000  # earliest plausible reference year / survey round
-FIRST_ACQUISITION_YEAR = 1950
-FIRST_OPENED_YEAR = 1800  # some institutions are old; older than this is a typo
-MAX_MBPS = 100_000  # codebook max for broadband_mbps: above it is a unit error (kbps)
 
 
 def current_rows_sql(table: RawTable) -> str:
@@ -81,7 +90,7 @@ def _common(table: RawTable, ref: Reference) -> list[gxe.Expectation]:
         ],
         gxe.ExpectColumnValuesToBeInSet(column="iso3", value_set=sorted(ref.countries), severity=ERROR),
         gxe.ExpectColumnValuesToBeBetween(
-            column=year_column, min_value=FIRST_YEAR, max_value=ref.current_year + 1, severity=ERROR
+            column=year_column, min_value=FIRST_YEAR, max_value=last_year(ref.current_year), severity=ERROR
         ),
     ]
 
@@ -123,7 +132,7 @@ def _survey_answers(ref: Reference) -> _Specific:
             gxe.ExpectColumnValuesToNotBeNull(column="question_code", severity=ERROR),
             _in_set("question_code", sorted(ref.question_codes), WARN),
             gxe.ExpectColumnValuesToBeBetween(
-                column="percent_value", min_value=0, max_value=100, severity=ERROR
+                column="percent_value", min_value=PERCENT_MIN, max_value=PERCENT_MAX, severity=ERROR
             ),
             _not_negative("count_value"),
         ],
@@ -165,7 +174,7 @@ def _equipment_inventory(ref: Reference) -> _Specific:
             gxe.ExpectColumnValuesToBeBetween(
                 column="year_acquired",
                 min_value=FIRST_ACQUISITION_YEAR,
-                max_value=ref.current_year + 1,
+                max_value=last_year(ref.current_year),
                 severity=ERROR,
             ),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -190,7 +199,7 @@ def _institution_connectivity(ref: Reference) -> _Specific:
             gxe.ExpectColumnValuesToBeBetween(
                 column="opened_year",
                 min_value=FIRST_OPENED_YEAR,
-                max_value=ref.current_year + 1,
+                max_value=last_year(ref.current_year),
                 severity=WARN,
             ),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -208,13 +217,17 @@ def _official_series(ref: Reference) -> _Specific:
     expectations: list[gxe.Expectation] = [
         gxe.ExpectColumnValuesToNotBeNull(column="indicator", severity=ERROR),
         gxe.ExpectColumnValuesToNotBeNull(column="value", severity=ERROR),
-        gxe.ExpectColumnValuesToBeBetween(column="percent_value", min_value=0, max_value=100, severity=ERROR),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="percent_value", min_value=PERCENT_MIN, max_value=PERCENT_MAX, severity=ERROR
+        ),
     ]
     if ref.indicator_codes:  # without a catalogue (raw checks before seeds) there is nothing to compare
         expectations.append(_in_set("indicator", sorted(ref.indicator_codes), WARN))
     # Unit pct: from the catalogue when there is one, else the `_pct` naming convention of its codes.
     percent = ref.percent_indicators
-    condition = _in_list("indicator", percent) if percent else "indicator LIKE '%\\_pct' ESCAPE '\\'"
+    condition = (
+        _in_list("indicator", percent) if percent else f"indicator LIKE '%\\{PERCENT_SUFFIX}' ESCAPE '\\'"
+    )
     return _Specific(expectations, derived={"percent_value": f"CASE WHEN {condition} THEN value END"})
 
 
