@@ -22,3 +22,33 @@
 {% macro blank_to_null(expr) -%}
     nullif(trim(cast({{ expr }} as varchar)), '')
 {%- endmacro %}
+
+{#- The comparison-group columns of the countries seed: every column but the identifiers and
+    labels. The 57-member list has wb_region, income_group and oic_group; a user's unit list may
+    have any others (region, network, size class), usable in imputation and benchmarks. -#}
+{% macro country_group_columns(present) -%}
+    {%- set not_groups = ['iso3', 'iso2', 'iso_numeric', 'name_en', 'name_fr', 'name_ar', 'wb_name'] -%}
+    {%- set groups = [] -%}
+    {%- for name in present -%}
+        {%- if name not in not_groups and not name.startswith('_') -%}
+            {%- do groups.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(groups) }}
+{%- endmacro %}
+
+{#- One row per unit and group column: (iso3, group_column, group_value). A union of one select per
+    column (portable; no UNPIVOT). Blank labels are no group. -#}
+{% macro country_memberships(relation, groups) -%}
+    {%- if groups | length == 0 -%}
+    select cast(null as varchar) as iso3, cast(null as varchar) as group_column, cast(null as varchar) as group_value
+    where false
+    {%- else -%}
+    {%- for name in groups %}
+    select upper(trim(cast(iso3 as varchar))) as iso3, '{{ name }}' as group_column,
+        {{ blank_to_null(adapter.quote(name)) }} as group_value
+    from {{ relation }}
+    {{ 'union all' if not loop.last }}
+    {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -41,6 +41,7 @@ def compose_seeds(target: Path, overrides: dict[str, str] | None = None) -> Path
         "survey_choices.csv",
         "indicator_catalogue.csv",
         "national_targets.csv",
+        "weights.csv",
     ):
         shutil.copyfile(DEFAULT_SEEDS / name, target / name)
     for name in FIXTURE_SEEDS:

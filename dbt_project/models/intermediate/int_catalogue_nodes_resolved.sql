@@ -1,8 +1,13 @@
+-- depends_on: {{ ref('weights') }}
 -- The index tree, one row per catalogue node, with defaults applied and the tree walked from the
 -- root: depth (level, root = 0), node type, leaf flag and path. A node the walk cannot reach (an
 -- orphan, or a node inside a cycle) keeps depth NULL and fails `catalogue_nodes_reachable`.
+-- Options are parsed once here (method, numeric arguments), so later steps read columns, not text.
+-- Weights come from the catalogue, or from the named set of seed `weights.csv` (dbt var
+-- `weight_set`) where that set gives the node a weight.
 {% set catalogue = ref('indicator_catalogue') -%}
 {% set present = catalogue_columns(catalogue) -%}
+{% set weight_set = var('weight_set', none) -%}
 with recursive
 
 source as (
@@ -35,20 +40,39 @@ renamed as (
         coalesce({{ catalogue_column(present, 'scale', 'null', 'double') }}, 1.0) as scale,
         lower(coalesce({{ blank_to_null(catalogue_column(present, 'treatment', 'null')) }}, 'auto')) as treatment,
         {{ blank_to_null(catalogue_column(present, 'source', 'null')) }} as source,
-        {{ blank_to_null(catalogue_column(present, 'formula', 'null')) }} as formula
+        {{ blank_to_null(catalogue_column(present, 'formula', 'null')) }} as formula,
+        lower({{ blank_to_null(catalogue_column(present, 'cap', 'null')) }}) as cap_given
     from source
     where nullif(trim(cast(code as varchar)), '') is not null
 ),
 
+weighted as (
+    select
+        renamed.*,
+        {%- if weight_set is not none and (weight_set | string | trim) not in ('', 'none', 'None', 'null') %}
+        weight_set.weight as set_weight
+        {%- else %}
+        cast(null as double) as set_weight
+        {%- endif %}
+    from renamed
+    {%- if weight_set is not none and (weight_set | string | trim) not in ('', 'none', 'None', 'null') %}
+    left join (
+        select trim(cast(code as varchar)) as code, cast(weight as double) as weight
+        from {{ ref('weights') }}
+        where trim(cast(weight_set as varchar)) = '{{ weight_set | string | trim | replace("'", "''") }}'
+    ) as weight_set on weight_set.code = renamed.code
+    {%- endif %}
+),
+
 shares as (
     -- a node's share of its parent: weight / sum of its siblings' weights
-    select code, parent, weight / nullif(sum(weight) over (partition by parent), 0) as sibling_share
-    from renamed
+    select code, parent, coalesce(set_weight, weight) / nullif(sum(coalesce(set_weight, weight)) over (partition by parent), 0) as sibling_share
+    from weighted
 ),
 
 tree as (
     select code, 0 as depth, [code] as path, 1.0::double as nominal_weight
-    from renamed
+    from weighted
     where parent is null
     union all
     select child.code, tree.depth + 1, list_append(tree.path, child.code), tree.nominal_weight * child.sibling_share
@@ -61,7 +85,7 @@ tree as (
 
 children as (
     select parent as code, count(*) as n_children
-    from renamed
+    from weighted
     where parent is not null
     group by parent
 ),
@@ -86,7 +110,7 @@ resolved as (
         renamed.name_ar,
         renamed.unit,
         renamed.direction,
-        renamed.weight,
+        coalesce(renamed.set_weight, renamed.weight) as weight,
         renamed.transform,
         renamed.denominator,
         -- COINr's default normalisation is min-max; aggregation defaults to the arithmetic mean.
@@ -101,10 +125,60 @@ resolved as (
         renamed.scale,
         renamed.treatment,
         renamed.source,
-        renamed.formula
-    from renamed
+        renamed.formula,
+        renamed.set_weight is not null as weight_from_set,
+        renamed.cap_given
+    from weighted as renamed
     left join tree on tree.code = renamed.code
     left join children on children.code = renamed.code
+),
+
+parsed as (
+    select
+        resolved.*,
+        -- `log` is vetdx's original ln(1 + x), kept as an alias of `log1p`
+        case when transform = 'log' then 'log1p' else transform end as transform_kind,
+        {{ option_method('normalisation') }} as normalisation_method,
+        -- scaled:<lo>:<hi>, zscore:<mean>:<sd>; dist_to_ref:<unit>
+        {{ option_number('normalisation', 2) }} as normalisation_arg1,
+        {{ option_number('normalisation', 3) }} as normalisation_arg2,
+        upper({{ option_argument('normalisation', 2) }}) as normalisation_reference,
+        {{ option_method('aggregation') }} as aggregation_method,
+        -- generalised:<p> (power mean); arithmetic, geometric and harmonic are p = 1, 0, -1
+        {{ option_number('aggregation', 2) }} as aggregation_p,
+        -- goalposts and target truncate to 0-100 unless the node says cap = false (COINr
+        -- trunc2posts / cap_max); dist_to_ref is uncapped unless cap = true (COINr's default)
+        case
+            when cap_given in ('true', 'yes', '1') then true
+            when cap_given in ('false', 'no', '0') then false
+            else {{ option_method('normalisation') }} in ('goalposts', 'target')
+        end as cap
+    from resolved
+),
+
+bounded as (
+    -- whether the method keeps a leaf's score within 0-100 (uncapped and rank-count methods do not)
+    select
+        parsed.*,
+        is_leaf and (
+            normalisation_method in ('minmax', 'frontier', 'rank')
+            or (normalisation_method = 'zscore' and normalisation_arg1 is null)
+            or (normalisation_method in ('goalposts', 'target', 'dist_to_ref') and cap)
+        ) as leaf_bounded
+    from parsed
+),
+
+final as (
+    -- a node's score lies in 0-100 when every leaf below it does and no node on the way is a
+    -- Copeland count (scores -(n - 1) .. n - 1)
+    select
+        node.*,
+        not exists (
+            select 1 from bounded as below
+            where list_contains(below.path, node.code)
+                and ((below.is_leaf and not below.leaf_bounded) or (not below.is_leaf and below.aggregation_method = 'copeland'))
+        ) as score_bounded
+    from bounded as node
 )
 
-select * from resolved
+select * from final

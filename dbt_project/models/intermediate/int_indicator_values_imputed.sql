@@ -1,23 +1,44 @@
--- Step 3: the full panel (every country of the countries seed x every round present in the data x
--- every catalogue leaf) with missing values imputed only where the catalogue asks for it:
---   none                      (default) the value stays NULL and is flagged
---   carry_forward:<max_age>   the latest earlier observation at most max_age rounds (years) old
---   peer_median:oic_group     median of the same round's observed values in the country's OIC group
---   peer_median:income_group  idem within the World Bank income group
--- Peer medians need at least `peer_median_min_peers` observed peers. Never a silent zero.
+-- Step 3: the full panel (every unit of the countries seed x every round present in the data x
+-- every catalogue leaf) with missing values imputed only where the catalogue asks for it
+-- (COINr's Impute / impute_panel; docs/methodology.md section 4):
+--   none                          (default) the value stays NULL and is flagged
+--   mean | median                 the same round's mean / median over every unit observed
+--   group_mean:<column>           idem within the unit's group of <column> (any column of the
+--   group_median:<column>         countries seed); peer_median:<column> is group_median's alias
+--   carry_forward:<max_age>       the latest earlier observation at most max_age rounds (years) old
+--   linear:<max_gap>              linear interpolation between the unit's observations before and
+--                                 after, each at most max_gap years away (no extrapolation)
+--   constant:<value>              the given value
+-- Mean, median and group rules need at least `imputation_min_peers` observed units (var, default
+-- `peer_median_min_peers`, 2; COINr has no minimum: 1). Never a silent zero.
+{% set countries_relation = ref('countries') -%}
+{% set country_columns = catalogue_columns(countries_relation) -%}
+{% set groups = country_group_columns(country_columns) -%}
+{% set min_peers = var('imputation_min_peers', var('peer_median_min_peers', 2)) -%}
 with
 
 countries as (
-    select upper(trim(iso3)) as iso3, oic_group, income_group
-    from {{ ref('countries') }}
+    select
+        upper(trim(cast(iso3 as varchar))) as iso3,
+        {{ catalogue_column(country_columns, 'oic_group', 'null') }} as oic_group,
+        {{ catalogue_column(country_columns, 'income_group', 'null') }} as income_group
+    from {{ countries_relation }}
+),
+
+memberships as (
+    {{ country_memberships(countries_relation, groups) }}
 ),
 
 leaves as (
     select
         code as indicator,
         imputation,
-        {{ option_method('imputation') }} as imputation_kind,
-        {{ option_argument('imputation') }} as imputation_argument
+        case {{ option_method('imputation') }}
+            when 'peer_median' then 'group_median'
+            else {{ option_method('imputation') }}
+        end as imputation_kind,
+        lower({{ option_argument('imputation') }}) as imputation_argument,
+        {{ option_number('imputation') }} as imputation_number
     from {{ ref('int_catalogue_nodes_resolved') }}
     where is_leaf
 ),
@@ -27,9 +48,9 @@ denominated as (
 ),
 
 rounds as (
-    -- index_rounds = all (default): every year present in the data (survey rounds, counts,
-    -- inventories, official series). index_rounds = collected: only years with survey, count or
-    -- inventory data (official series still feed carry-forward), unless there are none at all.
+    -- index_rounds = all: every year present in the data (survey rounds, counts, inventories,
+    -- official series). index_rounds = collected: only years with survey, count or inventory data
+    -- (official series still feed carry-forward), unless there are none at all.
     select distinct denominated.round
     from denominated
     inner join countries on countries.iso3 = denominated.iso3
@@ -47,10 +68,7 @@ grid as (
 ),
 
 observed as (
-    select
-        denominated.*,
-        countries.oic_group,
-        countries.income_group
+    select denominated.*
     from denominated
     inner join countries on countries.iso3 = denominated.iso3
     where denominated.denominated_value is not null
@@ -73,8 +91,8 @@ panel as (
         and denominated.indicator = grid.indicator
 ),
 
-carried as (
-    -- latest earlier observation of the same country and indicator
+previous as (
+    -- latest earlier observation of the same unit and indicator (carry_forward, linear)
     select
         panel.iso3, panel.round, panel.indicator,
         observed.round as donor_round,
@@ -87,80 +105,121 @@ carried as (
         on observed.iso3 = panel.iso3
         and observed.indicator = panel.indicator
         and panel.round > observed.round
-    where panel.imputation_kind = 'carry_forward' and panel.denominated_value is null
+    where panel.imputation_kind in ('carry_forward', 'linear') and panel.denominated_value is null
 ),
 
-peer_medians as (
-    select 'oic_group' as peer_group, oic_group as group_value, round, indicator,
-        median(denominated_value) as peer_median, count(*) as n_peers
+following as (
+    -- earliest later observation of the same unit and indicator (linear)
+    select
+        panel.iso3, panel.round, panel.indicator,
+        observed.round as donor_round,
+        observed.denominated_value as donor_value,
+        observed.lineage_files as donor_lineage_files,
+        observed.lineage_batches as donor_lineage_batches
+    from panel
+    asof inner join observed
+        on observed.iso3 = panel.iso3
+        and observed.indicator = panel.indicator
+        and panel.round < observed.round
+    where panel.imputation_kind = 'linear' and panel.denominated_value is null
+),
+
+all_units as (
+    select round, indicator, avg(denominated_value) as mean_value, median(denominated_value) as median_value,
+        count(*) as n_peers
     from observed
-    group by oic_group, round, indicator
-    union all
-    select 'income_group' as peer_group, income_group as group_value, round, indicator,
-        median(denominated_value) as peer_median, count(*) as n_peers
+    group by round, indicator
+),
+
+group_stats as (
+    select memberships.group_column, memberships.group_value, observed.round, observed.indicator,
+        avg(observed.denominated_value) as mean_value, median(observed.denominated_value) as median_value,
+        count(*) as n_peers
     from observed
-    group by income_group, round, indicator
+    inner join memberships on memberships.iso3 = observed.iso3
+    where memberships.group_value is not null
+    group by memberships.group_column, memberships.group_value, observed.round, observed.indicator
+),
+
+candidates as (
+    select
+        panel.*,
+        case
+            when panel.imputation_kind = 'carry_forward'
+                and panel.round - previous.donor_round <= panel.imputation_number then previous.donor_value
+            when panel.imputation_kind = 'linear'
+                and panel.round - previous.donor_round <= panel.imputation_number
+                and following.donor_round - panel.round <= panel.imputation_number
+                then previous.donor_value + (following.donor_value - previous.donor_value)
+                    * (panel.round - previous.donor_round) / (following.donor_round - previous.donor_round)
+            when panel.imputation_kind = 'constant' then panel.imputation_number
+            when panel.imputation_kind in ('mean', 'median') and all_units.n_peers >= {{ min_peers }} then
+                case panel.imputation_kind when 'mean' then all_units.mean_value else all_units.median_value end
+            when panel.imputation_kind in ('group_mean', 'group_median') and group_stats.n_peers >= {{ min_peers }} then
+                case panel.imputation_kind when 'group_mean' then group_stats.mean_value else group_stats.median_value end
+        end as candidate_value,
+        case
+            when panel.imputation_kind = 'carry_forward' then 'carry_forward from ' || previous.donor_round
+            when panel.imputation_kind = 'linear'
+                then 'linear between ' || previous.donor_round || ' and ' || following.donor_round
+            when panel.imputation_kind = 'constant' then panel.imputation
+            when panel.imputation_kind in ('mean', 'median') then panel.imputation || ' of ' || all_units.n_peers || ' peers'
+            else panel.imputation || ' of ' || group_stats.n_peers || ' peers'
+        end as candidate_method,
+        case
+            when panel.imputation_kind = 'carry_forward' then previous.donor_source
+            else 'imputed:' || panel.imputation_kind
+        end as candidate_source,
+        case
+            when panel.imputation_kind = 'carry_forward' then previous.donor_lineage_files
+            when panel.imputation_kind = 'linear'
+                then list_distinct(list_concat(previous.donor_lineage_files, following.donor_lineage_files))
+        end as candidate_lineage_files,
+        case
+            when panel.imputation_kind = 'carry_forward' then previous.donor_lineage_batches
+            when panel.imputation_kind = 'linear'
+                then list_distinct(list_concat(previous.donor_lineage_batches, following.donor_lineage_batches))
+        end as candidate_lineage_batches
+    from panel
+    left join previous
+        on previous.iso3 = panel.iso3 and previous.round = panel.round and previous.indicator = panel.indicator
+    left join following
+        on following.iso3 = panel.iso3 and following.round = panel.round and following.indicator = panel.indicator
+    left join all_units
+        on panel.imputation_kind in ('mean', 'median')
+        and all_units.round = panel.round and all_units.indicator = panel.indicator
+    left join memberships
+        on panel.imputation_kind in ('group_mean', 'group_median')
+        and memberships.iso3 = panel.iso3 and memberships.group_column = panel.imputation_argument
+    left join group_stats
+        on group_stats.group_column = memberships.group_column
+        and group_stats.group_value = memberships.group_value
+        and group_stats.round = panel.round
+        and group_stats.indicator = panel.indicator
 ),
 
 imputed as (
     select
-        panel.iso3,
-        panel.round,
-        panel.indicator,
-        panel.raw_value,
-        panel.denominated_value,
-        panel.denominator_flag,
-        panel.imputation as imputation_rule,
+        iso3,
+        round,
+        indicator,
+        raw_value,
+        denominated_value,
+        denominator_flag,
+        imputation as imputation_rule,
+        coalesce(denominated_value, candidate_value) as imputed_value,
         case
-            when panel.denominated_value is not null then panel.denominated_value
-            when panel.imputation_kind = 'carry_forward'
-                and panel.round - carried.donor_round <= cast(panel.imputation_argument as integer)
-                then carried.donor_value
-            when panel.imputation_kind = 'peer_median' and peers.n_peers >= {{ var('peer_median_min_peers', 2) }}
-                then peers.peer_median
-        end as imputed_value,
-        case
-            when panel.denominated_value is not null then 'observed'
-            when panel.imputation_kind = 'carry_forward'
-                and panel.round - carried.donor_round <= cast(panel.imputation_argument as integer)
-                then 'carry_forward from ' || carried.donor_round
-            when panel.imputation_kind = 'peer_median' and peers.n_peers >= {{ var('peer_median_min_peers', 2) }}
-                then 'peer_median:' || panel.imputation_argument || ' of ' || peers.n_peers || ' peers'
+            when denominated_value is not null then 'observed'
+            when candidate_value is not null then candidate_method
             else 'none'
         end as imputation_method,
-        case
-            when panel.denominated_value is not null then panel.source
-            when panel.imputation_kind = 'carry_forward'
-                and panel.round - carried.donor_round <= cast(panel.imputation_argument as integer)
-                then carried.donor_source
-            when panel.imputation_kind = 'peer_median' and peers.n_peers >= {{ var('peer_median_min_peers', 2) }}
-                then 'imputed:peer_median'
-        end as source,
-        panel.n_observations,
-        case
-            when panel.denominated_value is not null then panel.lineage_files
-            when panel.imputation_kind = 'carry_forward' then carried.donor_lineage_files
-        end as lineage_files,
-        case
-            when panel.denominated_value is not null then panel.lineage_batches
-            when panel.imputation_kind = 'carry_forward' then carried.donor_lineage_batches
-        end as lineage_batches,
-        panel.oic_group,
-        panel.income_group
-    from panel
-    left join carried
-        on carried.iso3 = panel.iso3
-        and carried.round = panel.round
-        and carried.indicator = panel.indicator
-    left join peer_medians as peers
-        on panel.imputation_kind = 'peer_median'
-        and peers.peer_group = panel.imputation_argument
-        and peers.group_value = case panel.imputation_argument
-            when 'oic_group' then panel.oic_group
-            when 'income_group' then panel.income_group
-        end
-        and peers.round = panel.round
-        and peers.indicator = panel.indicator
+        case when denominated_value is not null then source when candidate_value is not null then candidate_source end as source,
+        n_observations,
+        case when denominated_value is not null then lineage_files else candidate_lineage_files end as lineage_files,
+        case when denominated_value is not null then lineage_batches else candidate_lineage_batches end as lineage_batches,
+        oic_group,
+        income_group
+    from candidates
 ),
 
 flagged as (

@@ -1,13 +1,22 @@
--- Step 4: the catalogue transform (transform = log: ln(1 + x)) and outlier treatment, per indicator
--- over the pooled panel of all countries and rounds (the same pool as min-max normalisation).
--- COINr rule (treatment = auto): while |skewness| > 2 and kurtosis > 3.5, winsorise one more point
--- on the side of the skew (the k most extreme values take the value of the (k+1)-th), up to
--- `winsorise_max_points`; if that is not enough, use ln(1 + x) instead. Overrides per indicator:
--- none | winsorise (up to the maximum, whatever the result) | log | auto.
--- Indicators normalised against fixed bounds (goalposts, target) or by rank are not treated under
--- `auto`: goalposts already cap extremes and ranks ignore them. Any log applied here is applied to
--- the bounds too (int_indicator_values_normalised), so goalposts stay in the indicator's own unit.
-{% set max_points = var('winsorise_max_points', 5) | int -%}
+-- Step 4: the catalogue transform and outlier treatment, per indicator over the pooled panel of all
+-- units and rounds (the same pool as min-max normalisation).
+-- Transform (transform_kind): none | ln (ln x; x <= 0 has no value, with a reason) | log1p (ln(1 + x);
+-- `log` is its alias) | sqrt (x < 0 has no value).
+-- Treatment (COINr's Treat):
+--   auto[:m]         while |skewness| > 2 and kurtosis > 3.5, winsorise: the most extreme value on the
+--                    side of the current skew takes the value of the next one (ties move together),
+--                    re-deciding the side at every step as COINr does, at most m steps (default
+--                    `winsorise_max_points`, 5); still outlying after m steps: ln(1 + x) instead
+--   auto_log_ct[:m]  idem, but the fallback is COINr's log_CT: ln(x - min + 0.01 (max - min)) of the
+--                    untreated values
+--   winsorise[:m]    the winsorising steps only, never a log (m steps at most)
+--   log | log_ct     always ln(1 + x) / always log_CT;  none: untouched
+-- Under auto and auto_log_ct, indicators normalised against fixed bounds (goalposts, target, scaled)
+-- or by ranks (rank, rank_raw, borda) are not treated: bounds already cap extremes, ranks ignore them.
+-- The same transform and log are applied to the bounds (int_indicator_values_normalised reads
+-- transform_kind, bound_log and log_ct_shift), so goalposts stay in the indicator's own unit.
+{% set default_points = var('winsorise_max_points', 5) | int -%}
+{% set steps = var('winsorise_points_limit', 20) | int -%}
 {% set skew_limit = var('treatment_skew_threshold', 2.0) -%}
 {% set kurt_limit = var('treatment_kurtosis_threshold', 3.5) -%}
 with
@@ -17,7 +26,14 @@ imputed as (
 ),
 
 catalogue as (
-    select code, transform, treatment, normalisation
+    select
+        code,
+        transform,
+        transform_kind,
+        normalisation_method,
+        {{ option_method('treatment') }} as treatment_method,
+        -- at most `winsorise_points_limit` steps (catalogue_options_valid checks it)
+        cast(coalesce({{ option_number('treatment') }}, {{ default_points }}) as integer) as max_points
     from {{ ref('int_catalogue_nodes_resolved') }}
     where is_leaf
 ),
@@ -26,106 +42,124 @@ transformed as (
     select
         imputed.*,
         catalogue.transform,
-        catalogue.normalisation,
+        catalogue.transform_kind,
+        catalogue.max_points,
         case
-            when catalogue.treatment in ('none', 'winsorise', 'log') then catalogue.treatment
-            when catalogue.normalisation in ('goalposts', 'target', 'rank') then 'none'
-            else 'auto'
+            when catalogue.treatment_method in ('none', 'winsorise', 'log', 'log_ct') then catalogue.treatment_method
+            when catalogue.normalisation_method in ('goalposts', 'target', 'scaled', 'rank', 'rank_raw', 'borda') then 'none'
+            else catalogue.treatment_method
         end as treatment_rule,
-        case
-            when catalogue.transform = 'log' then {{ safe_log('imputed.imputed_value') }}
-            else imputed.imputed_value
-        end as transformed_value
+        {{ apply_transform('imputed.imputed_value', 'catalogue.transform_kind') }} as transformed_value
     from imputed
     inner join catalogue on catalogue.code = imputed.indicator
 ),
 
 pool as (
-    select indicator, iso3, round, transformed_value as x
+    select indicator, iso3, round, transformed_value as x, max_points
     from transformed
-    where transformed_value is not null and treatment_rule in ('auto', 'winsorise')
+    where transformed_value is not null and treatment_rule in ('auto', 'auto_log_ct', 'winsorise')
 ),
 
-pool_centred as (
-    select *, x - avg(x) over (partition by indicator) as dev, avg(x) over (partition by indicator) as mean
-    from pool
-),
-
-initial_shape as (
-    select indicator, {{ sample_skewness('dev', 'mean') }} as skew0
-    from pool_centred
+pool_range as (
+    -- log_CT's shift from the untreated pool of every indicator (log_ct may be asked directly)
+    select indicator, 0.01 * (max(transformed_value) - min(transformed_value)) - min(transformed_value) as log_ct_shift
+    from transformed
+    where transformed_value is not null
     group by indicator
 ),
 
-ranked as (
+distinct_values as (
+    -- the k-th distinct value from the top (rank_high) and from the bottom (rank_low)
     select
-        pool.*,
-        coalesce(initial_shape.skew0, 0) >= 0 as high_side,
-        row_number() over (partition by pool.indicator order by pool.x desc) as rank_desc,
-        row_number() over (partition by pool.indicator order by pool.x asc) as rank_asc
-    from pool
-    inner join initial_shape using (indicator)
+        indicator, x,
+        dense_rank() over (partition by indicator order by x desc) as rank_high,
+        dense_rank() over (partition by indicator order by x asc) as rank_low
+    from (select distinct indicator, x from pool) as d
 ),
 
-points as (
-    select range as k from range(0, {{ max_points + 1 }})
+steps as (
+    select cast(range as integer) as k from range(0, {{ steps + 1 }})
 ),
 
-caps as (
-    -- winsorising k points caps the pool at its (k+1)-th most extreme value
+states as (
+    -- h steps on the high side and l on the low side cap the pool at its (h+1)-th highest and
+    -- (l+1)-th lowest distinct values
     select
-        ranked.indicator,
-        points.k,
-        any_value(ranked.high_side) as high_side,
-        max(ranked.x) filter (
-            where (ranked.high_side and ranked.rank_desc = points.k + 1)
-            or (not ranked.high_side and ranked.rank_asc = points.k + 1)
-        ) as cap
-    from ranked
-    cross join points
-    group by ranked.indicator, points.k
+        limits.indicator, high.k as h, low.k as l,
+        (select x from distinct_values as d where d.indicator = limits.indicator and d.rank_high = high.k + 1) as high_cap,
+        (select x from distinct_values as d where d.indicator = limits.indicator and d.rank_low = low.k + 1) as low_cap
+    from (select distinct indicator, max_points from pool) as limits
+    cross join steps as high
+    cross join steps as low
+    where high.k + low.k <= limits.max_points
 ),
 
 winsorised as (
     select
-        ranked.indicator, caps.k,
-        case when caps.high_side then least(ranked.x, caps.cap) else greatest(ranked.x, caps.cap) end as w
-    from ranked
-    inner join caps on caps.indicator = ranked.indicator
-    where caps.cap is not null
+        states.indicator, states.h, states.l,
+        least(greatest(pool.x, coalesce(states.low_cap, pool.x)), coalesce(states.high_cap, pool.x)) as w
+    from pool
+    inner join states on states.indicator = pool.indicator
 ),
 
 winsorised_centred as (
     select
         *,
-        w - avg(w) over (partition by indicator, k) as dev,
-        avg(w) over (partition by indicator, k) as mean
+        w - avg(w) over (partition by indicator, h, l) as dev,
+        avg(w) over (partition by indicator, h, l) as mean
     from winsorised
 ),
 
 shapes as (
     select
-        indicator,
-        k,
+        indicator, h, l,
         {{ sample_skewness('dev', 'mean') }} as skew,
         {{ sample_kurtosis('dev', 'mean') }} as kurt
     from winsorised_centred
-    group by indicator, k
+    group by indicator, h, l
 ),
+
+judged as (
+    select
+        shapes.*,
+        -- + 1e-9: a shape exactly at a limit (one outlier among four values has skew exactly 2) is not
+        -- over it, whatever the last bit of floating point says (same rule as pipelines/index).
+        coalesce(abs(skew), 0) > {{ skew_limit }} + 1e-9 and coalesce(kurt, 0) > {{ kurt_limit }} + 1e-9 as outlying
+    from shapes
+),
+
+{#- The walk from (0, 0): at each step, an outlying state moves one step on the side of its skew
+    (>= 0: high, as COINr's `if (skew(x) >= 0)`) until it is not outlying or has used its m steps. -#}
+walk_0 as (
+    select indicator, 0 as h, 0 as l from judged where h = 0 and l = 0
+),
+{%- for i in range(steps) %}
+
+walk_{{ i + 1 }} as (
+    select
+        walk.indicator,
+        walk.h + case when judged.outlying and walk.h + walk.l < limits.max_points and coalesce(judged.skew, 0) >= 0 then 1 else 0 end as h,
+        walk.l + case when judged.outlying and walk.h + walk.l < limits.max_points and judged.skew < 0 then 1 else 0 end as l
+    from walk_{{ i }} as walk
+    inner join judged on judged.indicator = walk.indicator and judged.h = walk.h and judged.l = walk.l
+    inner join (select distinct indicator, max_points from pool) as limits on limits.indicator = walk.indicator
+),
+{%- endfor %}
 
 decision as (
     select
-        indicator,
-        min(k) filter (
-            -- + 1e-9: a shape exactly at a limit (one outlier among four values has skew exactly 2) is not
-            -- over it, whatever the last bit of floating point says (same rule as pipelines/index).
-            where not (coalesce(abs(skew), 0) > {{ skew_limit }} + 1e-9 and coalesce(kurt, 0) > {{ kurt_limit }} + 1e-9)
-        ) as k_enough,
-        max(k) as k_max,
-        any_value(skew) filter (where k = 0) as skewness,
-        any_value(kurt) filter (where k = 0) as kurtosis
-    from shapes
-    group by indicator
+        walk.indicator,
+        walk.h,
+        walk.l,
+        judged.outlying as still_outlying,
+        states.high_cap,
+        states.low_cap,
+        initial.skew as skewness,
+        initial.kurt as kurtosis
+    from walk_{{ steps }} as walk
+    inner join judged on judged.indicator = walk.indicator and judged.h = walk.h and judged.l = walk.l
+    inner join states on states.indicator = walk.indicator and states.h = walk.h and states.l = walk.l
+    inner join judged as initial on initial.indicator = walk.indicator and initial.h = 0 and initial.l = 0
 ),
 
 treated as (
@@ -133,35 +167,34 @@ treated as (
         transformed.*,
         decision.skewness,
         decision.kurtosis,
+        decision.h,
+        decision.l,
+        pool_range.log_ct_shift,
         case
             when transformed.transformed_value is null then null
-            when transformed.treatment_rule = 'none' then 'none'
-            when transformed.treatment_rule = 'log' then 'log'
-            when transformed.treatment_rule = 'winsorise' then
-                case when coalesce(decision.k_enough, decision.k_max) = 0 then 'none' else 'winsorise' end
-            when decision.k_enough is null then 'log'
-            when decision.k_enough = 0 then 'none'
+            when transformed.treatment_rule in ('none', 'log', 'log_ct') then transformed.treatment_rule
+            when transformed.treatment_rule = 'auto' and decision.still_outlying then 'log'
+            when transformed.treatment_rule = 'auto_log_ct' and decision.still_outlying then 'log_ct'
+            when coalesce(decision.h, 0) + coalesce(decision.l, 0) = 0 then 'none'
             else 'winsorise'
-        end as treatment,
-        case
-            when transformed.treatment_rule = 'winsorise' then coalesce(decision.k_enough, decision.k_max)
-            when transformed.treatment_rule = 'auto' and decision.k_enough > 0 then decision.k_enough
-            else 0
-        end as winsorised_points
+        end as treatment_applied,
+        decision.high_cap,
+        decision.low_cap
     from transformed
     left join decision on decision.indicator = transformed.indicator
+    left join pool_range on pool_range.indicator = transformed.indicator
 ),
 
-with_caps as (
+counted as (
     select
-        treated.*,
-        caps.high_side,
-        caps.cap
+        *,
+        case when treatment_applied = 'winsorise' then
+            sum(case when transformed_value > high_cap and h > 0 then 1 else 0 end) over (partition by indicator)
+        else 0 end as high_points,
+        case when treatment_applied = 'winsorise' then
+            sum(case when transformed_value < low_cap and l > 0 then 1 else 0 end) over (partition by indicator)
+        else 0 end as low_points
     from treated
-    left join caps
-        on caps.indicator = treated.indicator
-        and caps.k = treated.winsorised_points
-        and treated.treatment = 'winsorise'
 ),
 
 final as (
@@ -175,35 +208,46 @@ final as (
         imputation_method,
         is_imputed,
         transform,
+        transform_kind,
         transformed_value,
         treatment_rule,
         case
-            when treatment = 'winsorise'
-                then 'winsorise (' || winsorised_points || ' point' || case when winsorised_points > 1 then 's' else '' end
-                    || ', ' || case when high_side then 'high' else 'low' end || ' side)'
-            else treatment
+            when treatment_applied = 'winsorise' then
+                'winsorise (' || (high_points + low_points) || ' point'
+                || case when high_points + low_points > 1 then 's' else '' end || ', '
+                || case when high_points > 0 and low_points > 0 then 'both sides'
+                    when high_points > 0 then 'high side' else 'low side' end || ')'
+            else treatment_applied
         end as treatment,
-        winsorised_points,
+        cast(high_points + low_points as integer) as winsorised_points,
         skewness,
         kurtosis,
         case
-            when treatment = 'log' then {{ safe_log('transformed_value') }}
-            when treatment = 'winsorise' and high_side then least(transformed_value, cap)
-            when treatment = 'winsorise' then greatest(transformed_value, cap)
+            when treatment_applied = 'log' then {{ safe_log('transformed_value') }}
+            when treatment_applied = 'log_ct' then {{ apply_treatment_log('transformed_value', "'log_ct'", 'log_ct_shift') }}
+            when treatment_applied = 'winsorise' then
+                least(
+                    greatest(transformed_value, case when l > 0 then low_cap else transformed_value end),
+                    case when h > 0 then high_cap else transformed_value end
+                )
             else transformed_value
         end as treated_value,
-        -- how many times ln(1 + x) was applied: the normalisation applies it to the bounds too
-        (case when transform = 'log' then 1 else 0 end)
-            + (case when treatment = 'log' then 1 else 0 end) as log_applications,
+        -- the log the normalisation applies to the bounds after the transform
+        case treatment_applied when 'log' then 'log1p' when 'log_ct' then 'log_ct' end as bound_log,
+        log_ct_shift,
         source,
         n_observations,
         denominator_flag,
-        missing_reason,
+        case
+            when missing_reason is null and imputed_value is not null and transformed_value is null then
+                'no value: transform ' || transform_kind || ' undefined at ' || imputed_value
+            else missing_reason
+        end as missing_reason,
         lineage_files,
         lineage_batches,
         oic_group,
         income_group
-    from with_caps
+    from counted
 )
 
 select * from final

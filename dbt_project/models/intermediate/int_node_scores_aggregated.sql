@@ -1,16 +1,24 @@
 -- Step 6: scores of every node of the catalogue tree, bottom-up, one level at a time from
 -- `max_tree_depth` to the root (a Jinja loop: any depth up to the limit, no recursion).
--- Each internal node aggregates its children's scores with its own method (arithmetic, geometric or
--- harmonic), weights renormalised over the children present. coverage = weight present / weight of
--- all children; below the node's min_coverage the node is NULL with a missing_reason.
--- Zero rule: geometric and harmonic means replace a child score of exactly 0 by
--- `geometric_zero_floor` points (0.1); strictly positive scores are never modified.
+-- Each internal node aggregates its children's scores with its own method, weights renormalised
+-- over the children present (a zero-weight child is carried but does not count):
+--   arithmetic      sum(w s) / W
+--   geometric       exp(sum(w ln s') / W)
+--   harmonic        W / sum(w / s')
+--   generalised:<p> (sum(w s'^p) / W)^(1/p), the power mean (p = 1, 0, -1: the three above)
+--   copeland        COINr a_copeland: for each pair of units, the weight share of the children on
+--                   which the unit is better (ties count half); +1 above 1/2, -1 below, summed over
+--                   the other units scored at that node in the round (-(n - 1) .. n - 1)
+-- coverage = weight present / weight of all children; below the node's min_coverage the node is
+-- NULL with a missing_reason. Zero rule (monotonic): geometric, harmonic and power means with p <= 0
+-- use s' = max(s, `geometric_zero_floor`) (0.1 points), so no score below the floor ranks above a
+-- lower one; scores at or above the floor are used as they are.
 {% set max_depth = var('max_tree_depth', 10) | int -%}
 {% set eps = var('geometric_zero_floor', 0.1) -%}
 with
 
 nodes as (
-    select code, parent, level, node_type, is_leaf, weight, aggregation, min_coverage
+    select code, parent, level, node_type, is_leaf, weight, aggregation_method, aggregation_p, min_coverage
     from {{ ref('int_catalogue_nodes_resolved') }}
     where level is not null
 ),
@@ -32,58 +40,120 @@ leaf_scores as (
 ),
 
 {%- for depth in range(max_depth, -1, -1) %}
+{%- if depth < max_depth %}
+
+children_{{ depth }} as (
+    select
+        children.iso3,
+        children.round,
+        children.node as child,
+        children.score,
+        child_nodes.weight,
+        parents.code as node,
+        parents.aggregation_method,
+        parents.aggregation_p,
+        parents.min_coverage,
+        greatest(children.score, {{ eps }}) as floored
+    from level_{{ depth + 1 }} as children
+    inner join nodes as child_nodes on child_nodes.code = children.node
+    inner join nodes as parents on parents.code = child_nodes.parent
+    where not parents.is_leaf
+),
+
+aggregated_{{ depth }} as (
+    select
+        iso3,
+        round,
+        node,
+        any_value(aggregation_method) as aggregation_method,
+        any_value(aggregation_p) as aggregation_p,
+        any_value(min_coverage) as min_coverage,
+        sum(weight) filter (where score is not null) as w_present,
+        coalesce(sum(weight) filter (where score is not null), 0) / nullif(sum(weight), 0) as coverage,
+        sum(weight * score) filter (where score is not null) as w_sum,
+        sum(weight * ln(floored)) filter (where score is not null) as w_log_sum,
+        sum(weight / floored) filter (where score is not null) as w_inverse_sum,
+        sum(weight * power(case when aggregation_p > 0 then greatest(score, 0.0) else floored end, aggregation_p))
+            filter (where score is not null and aggregation_method = 'generalised' and aggregation_p <> 0) as w_power_sum,
+        string_agg(child, ', ' order by child) filter (where score is null) as missing_children,
+        cast(count(*) as integer) as n_children,
+        cast(count(score) as integer) as n_children_present
+    from children_{{ depth }}
+    group by iso3, round, node
+),
+
+qualified_{{ depth }} as (
+    select *, w_present > 0 and coverage >= min_coverage - 1e-9 as qualifies
+    from aggregated_{{ depth }}
+),
+
+copeland_pairs_{{ depth }} as (
+    -- pairwise outranking among the units that qualify at a Copeland node: the weight of the
+    -- children on which the unit is better, ties counting half, over the children both have
+    select
+        a.iso3, a.round, a.node,
+        coalesce(sum(a.weight) filter (where a.score > b.score), 0)
+            + 0.5 * coalesce(sum(a.weight) filter (where a.score = b.score), 0) as better,
+        sum(a.weight) as shared_weight
+    from children_{{ depth }} as a
+    inner join children_{{ depth }} as b
+        on b.round = a.round and b.node = a.node and b.child = a.child and b.iso3 <> a.iso3
+    inner join qualified_{{ depth }} as qa on qa.iso3 = a.iso3 and qa.round = a.round and qa.node = a.node
+    inner join qualified_{{ depth }} as qb on qb.iso3 = b.iso3 and qb.round = b.round and qb.node = b.node
+    where a.aggregation_method = 'copeland' and a.score is not null and b.score is not null
+        and qa.qualifies and qb.qualifies
+    group by a.iso3, b.iso3, a.round, a.node
+),
+
+copeland_{{ depth }} as (
+    -- +1 per unit outranked (share above 1/2), -1 per unit outranking; a share within 1e-12 of 1/2
+    -- is a tie (weights like 1/3 do not sum exactly)
+    select
+        iso3, round, node,
+        sum(case
+            when shared_weight <= 0 then 0
+            when better / shared_weight > 0.5 + 1e-12 then 1
+            when better / shared_weight < 0.5 - 1e-12 then -1
+            else 0
+        end) as copeland_score
+    from copeland_pairs_{{ depth }}
+    group by iso3, round, node
+),
+{%- endif %}
 
 level_{{ depth }} as (
     select * from leaf_scores where level = {{ depth }}
     {%- if depth < max_depth %}
     union all
     select
-        iso3,
-        round,
-        node,
+        q.iso3,
+        q.round,
+        q.node,
         {{ depth }} as level,
         case
-            when w_present > 0 and coverage >= min_coverage - 1e-9 then
-                case aggregation
-                    when 'geometric' then exp(w_log_sum / w_present)
-                    when 'harmonic' then w_present / w_inverse_sum
-                    else w_sum / w_present
+            when q.qualifies then
+                case q.aggregation_method
+                    when 'geometric' then exp(q.w_log_sum / q.w_present)
+                    when 'harmonic' then q.w_present / q.w_inverse_sum
+                    when 'generalised' then
+                        case when q.aggregation_p = 0 then exp(q.w_log_sum / q.w_present)
+                        else power(q.w_power_sum / q.w_present, 1.0 / q.aggregation_p) end
+                    when 'copeland' then coalesce(cast(c.copeland_score as double), 0.0)
+                    else q.w_sum / q.w_present
                 end
         end as score,
-        coverage,
+        q.coverage,
         case
-            when coalesce(w_present, 0) = 0 then 'no data: no child has a score (' || missing_children || ')'
-            when coverage < min_coverage - 1e-9 then
-                'coverage ' || printf('%.2f', coverage) || ' below minimum ' || printf('%.2f', min_coverage)
-                || ' (missing: ' || missing_children || ')'
+            when coalesce(q.w_present, 0) = 0 then 'no data: no child with weight has a score (' || coalesce(q.missing_children, 'zero weights') || ')'
+            when q.coverage < q.min_coverage - 1e-9 then
+                'coverage ' || printf('%.2f', q.coverage) || ' below minimum ' || printf('%.2f', q.min_coverage)
+                || ' (missing: ' || q.missing_children || ')'
         end as missing_reason,
-        missing_children,
-        n_children,
-        n_children_present
-    from (
-        select
-            children.iso3,
-            children.round,
-            parents.code as node,
-            any_value(parents.aggregation) as aggregation,
-            any_value(parents.min_coverage) as min_coverage,
-            sum(child_nodes.weight) filter (where children.score is not null) as w_present,
-            coalesce(sum(child_nodes.weight) filter (where children.score is not null), 0)
-                / nullif(sum(child_nodes.weight), 0) as coverage,
-            sum(child_nodes.weight * children.score) filter (where children.score is not null) as w_sum,
-            sum(child_nodes.weight * ln(case when children.score = 0 then {{ eps }} else children.score end))
-                filter (where children.score is not null) as w_log_sum,
-            sum(child_nodes.weight / case when children.score = 0 then {{ eps }} else children.score end)
-                filter (where children.score is not null) as w_inverse_sum,
-            string_agg(child_nodes.code, ', ' order by child_nodes.code) filter (where children.score is null) as missing_children,
-            cast(count(*) as integer) as n_children,
-            cast(count(children.score) as integer) as n_children_present
-        from level_{{ depth + 1 }} as children
-        inner join nodes as child_nodes on child_nodes.code = children.node
-        inner join nodes as parents on parents.code = child_nodes.parent
-        where not parents.is_leaf
-        group by children.iso3, children.round, parents.code
-    ) as aggregated
+        q.missing_children,
+        q.n_children,
+        q.n_children_present
+    from qualified_{{ depth }} as q
+    left join copeland_{{ depth }} as c on c.iso3 = q.iso3 and c.round = q.round and c.node = q.node
     {%- endif %}
 ),
 {%- endfor %}
@@ -108,9 +178,18 @@ final as (
         all_levels.missing_reason,
         all_levels.missing_children,
         all_levels.n_children,
-        all_levels.n_children_present
+        all_levels.n_children_present,
+        -- a score computed from some of the children only says so (a geometric index over four of
+        -- its five dimensions is not the same index)
+        case
+            when all_levels.score is not null and all_levels.missing_children is not null then
+                'computed from ' || all_levels.n_children_present || ' of ' || all_levels.n_children
+                || ' children (missing: ' || all_levels.missing_children || ')'
+        end as coverage_note,
+        catalogue.score_bounded
     from all_levels
     inner join nodes on nodes.code = all_levels.node
+    inner join {{ ref('int_catalogue_nodes_resolved') }} as catalogue on catalogue.code = all_levels.node
 )
 
 select * from final

@@ -1,23 +1,25 @@
 {{ config(alias="countries") }}
--- The 57 OIC member states (or a user's country list) with their comparison groups.
+-- The units of the index: the 57 OIC member states, or a user's list of any units (countries
+-- outside the OIC, regions, institutions) with whatever group columns it has; a column the list
+-- does not have is NULL here.
+{% set countries_relation = ref('countries') -%}
+{% set present = catalogue_columns(countries_relation) -%}
 with
 
 source as (
-    select * from {{ ref('countries') }}
+    select * from {{ countries_relation }}
 ),
 
 renamed as (
     select
         cast(upper(trim(iso3)) as varchar) as iso3,
-        cast(iso2 as varchar) as iso2,
-        cast(name_en as varchar) as name_en,
-        cast(name_fr as varchar) as name_fr,
-        cast(name_ar as varchar) as name_ar,
-        cast(oic_group as varchar) as oic_group,
-        cast(wb_region as varchar) as wb_region,
-        cast(income_group as varchar) as income_group,
+        {%- for column in ['iso2', 'name_en', 'name_fr', 'name_ar', 'oic_group', 'wb_region', 'income_group'] %}
+        {{ blank_to_null(catalogue_column(present, column, 'null')) }} as {{ column }},
+        {%- endfor %}
         {{ data_label() }} as data_label
     from source
 )
 
-select * from renamed
+select
+    iso3, iso2, coalesce(name_en, iso3) as name_en, name_fr, name_ar, oic_group, wb_region, income_group, data_label
+from renamed

@@ -29,7 +29,7 @@ benchmarked as (
         dimensions.*,
         max(score) over (partition by round, node) as frontier_score,
         median(score) over (partition by round, node) as oic_median,
-        median(score) over (partition by round, node, oic_group) as group_median,
+        case when oic_group is not null then median(score) over (partition by round, node, oic_group) end as group_median,
         -- previous available round: the latest earlier round with a score
         max(case when score is not null then round end) over (
             partition by iso3, node order by round rows between unbounded preceding and 1 preceding
@@ -58,6 +58,8 @@ final as (
         benchmarked.rank_in_income_group,
         benchmarked.oic_group,
         benchmarked.income_group,
+        benchmarked.coverage_note,
+        benchmarked.score_bounded,
         benchmarked.data_label
     from benchmarked
     left join targets on targets.iso3 = benchmarked.iso3 and targets.node = benchmarked.node

@@ -26,6 +26,7 @@ final as (
         cast(n_observations as bigint) as n_observations,
         lineage_files,
         lineage_batches,
+        cast(score_bounded as boolean) as score_bounded,
         {{ data_label() }} as data_label
     from normalised
 )

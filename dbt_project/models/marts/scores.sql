@@ -1,5 +1,9 @@
--- Scores of every node of the index tree (indicators, sub-dimensions, dimensions, index) per
--- country and round, with ranks among all members and within the OIC group and income group.
+-- Scores of every node of the index tree (indicators, sub-dimensions, dimensions, index) per unit
+-- and round, with ranks among all units and within the OIC group and income group (NULL for a unit
+-- without that group). score_bounded: the node's score lies in 0-100 (every method below it is
+-- bounded); coverage_note says when a score uses only some of its children.
+{% set countries_relation = ref('countries') -%}
+{% set present = catalogue_columns(countries_relation) -%}
 with
 
 scores as (
@@ -7,7 +11,11 @@ scores as (
 ),
 
 countries as (
-    select upper(trim(iso3)) as iso3, oic_group, income_group from {{ ref('countries') }}
+    select
+        upper(trim(cast(iso3 as varchar))) as iso3,
+        {{ blank_to_null(catalogue_column(present, 'oic_group', 'null')) }} as oic_group,
+        {{ blank_to_null(catalogue_column(present, 'income_group', 'null')) }} as income_group
+    from {{ countries_relation }}
 ),
 
 ranked as (
@@ -23,14 +31,16 @@ ranked as (
         cast(case when scores.score is not null then rank() over (
             partition by scores.round, scores.node order by scores.score desc nulls last
         ) end as integer) as rank,
-        cast(case when scores.score is not null then rank() over (
+        cast(case when scores.score is not null and countries.oic_group is not null then rank() over (
             partition by scores.round, scores.node, countries.oic_group order by scores.score desc nulls last
         ) end as integer) as rank_in_oic_group,
-        cast(case when scores.score is not null then rank() over (
+        cast(case when scores.score is not null and countries.income_group is not null then rank() over (
             partition by scores.round, scores.node, countries.income_group order by scores.score desc nulls last
         ) end as integer) as rank_in_income_group,
         scores.parent,
         scores.missing_children,
+        scores.coverage_note,
+        cast(scores.score_bounded as boolean) as score_bounded,
         countries.oic_group,
         countries.income_group,
         {{ data_label() }} as data_label
