@@ -69,10 +69,11 @@ _EMAIL = re.compile(
 
 # --- phone --------------------------------------------------------------------------------------
 # A run of digits with the separators people type in phone numbers. Not after a letter, digit,
-# `-`, `/` or `.` (so identifiers such as `AZ-00123456` and decimals stay), not before a letter or
-# a decimal part.
+# `-`, `/`, `.` or `:` (so identifiers such as `AZ-00123456`, decimals and times stay), not before a
+# letter, a `:` or a decimal part; possessive (`++`), so a run that fails is not retried shorter
+# ("2025-06-01 12:00" is no phone "2025-06-01 1").
 _PHONE_CANDIDATE = re.compile(
-    r"(?<![\w\-/.,+])(?:(?:\+|00)\s?)?\(?\d(?:[ \u00a0\-.()]{0,2}\d)+\)?(?![\w]|[.,]\d)"
+    r"(?<![\w\-/.,+:])(?:(?:\+|00)\s?)?\(?\d(?:[ \u00a0\-.()]{0,2}\d)++\)?(?![\w:]|[.,]\d)"
 )
 _PHONE_WORDS = re.compile(
     r"(?:\b(?:t[ée]l[ée]?(?:phone)?|phone|tel|gsm|mobile?|portable|cell(?:ulaire)?|whats\s?app|fax|"
@@ -80,6 +81,8 @@ _PHONE_WORDS = re.compile(
     r"[\s.:：#°\-/()]*(?:n[°o]\.?\s*)?[:：]?\s*$",
     re.IGNORECASE,
 )
+# "tél. +216 98 123 456 ou 71 234 567": a second number right after a first one is a phone too.
+_NEXT_PHONE = re.compile(r"\s*(?:[,/;&]|ou|or|et|and|و|أو)?\s*", re.IGNORECASE)
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[ \u00a0.,]\d{3})+")
 _DATE = re.compile(
     r"\d{1,2}[./\-]\d{1,2}[./\-]\d{4}|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}|(?:19|20)\d\d\s?[\-/]\s?(?:19|20)\d\d"
@@ -92,59 +95,77 @@ _ROLE = (
     r"pr[ée]par[ée]e?s?\s+par|rempli[es]*\s+par|compl[ée]t[ée]e?s?\s+par|saisie?s?\s+par|"
     r"[ée]tabli[es]*\s+par|r[ée]dig[ée]e?s?\s+par|prepared\s+by|compiled\s+by|filled(?:\s+in)?\s+by|"
     r"completed\s+by|submitted\s+by|entered\s+by|reported\s+by|"
-    r"point\s+focal|focal\s+point|personne[\s-]+(?:de\s+)?contact|contact\s+person|interlocuteur|"
+    r"point\s+focal|focal\s+point|personne[\s-]+(?:de\s+)?contact|contact(?:\s+person)?|interlocuteur|"
     r"r[ée]pondant|respondent|enqu[êe]teur|enumerator|interviewer|responsable|"
     r"nom(?:\s+et\s+pr[ée]nom)?|pr[ée]nom|full\s+name|name|"
     r"أعده|أعدّه|اعده|إعداد|اعداد|بواسطة|المسؤول|المسؤول\s+عن\s+التعبئة|نقطة\s+الاتصال|"
     r"الاسم(?:\s+الكامل)?|اسم\s+المستجيب|المستجيب|الباحث|المنسق|جامع\s+البيانات"
 )
 # The label, a colon (or dash), then the name up to the next comma, semicolon, bracket, line, quote
-# or "tel"/e-mail marker; at most 6 words so a label inside a sentence cannot eat a paragraph.
+# (an apostrophe inside a word stays: "O'Brien") or "tel"/e-mail marker; at most 6 words, so a
+# label inside a sentence cannot eat a paragraph.
 _NAME_AFTER_ROLE = re.compile(
     rf"(?P<label>\b(?:{_ROLE}))(?P<sep>\s*[:：]\s*|\s+[-–]\s+)"
     r"(?P<name>[^\s,;|()\[\]\"\n:：0-9@،؛][^,;|()\[\]\"\n:：@،؛]*?)"
-    r"(?=\s*(?:[,;|()\[\]\"\n،؛]|$|\s[-–]\s|\s(?:t[ée]l|tel|gsm|e-?mail|courriel|هاتف|البريد)\b))",
+    r"(?=\s*(?:[,;|()\[\]\"\n،؛]|'(?!\w)|$|\s[-–]\s|\s(?:t[ée]l|tel|gsm|e-?mail|courriel|هاتف|البريد)\b))",
     re.IGNORECASE,
 )
 _MAX_NAME_WORDS = 6
 # Any cell that could hold one of the above: a cheap vectorised filter before the Python pass.
+# Rust (Polars) and RE2 (DuckDB) syntax alike. CONTACT_PREFILTER: e-mails and phones only.
+CONTACT_PREFILTER = (
+    r"[@＠﹫]|(?i:\b(?:at|arobase)\b)|[\[({<]\s*(?:آت|ات)|[0-9][0-9 \x{00a0}\-.()]{4,}[0-9]|"
+    r"[\x{0660}-\x{0669}\x{06F0}-\x{06F9}]"
+)
 _PREFILTER = (
-    r"[@＠﹫]|(?i:\b(?:at|arobase)\b)|[\[({<]\s*(?:آت|ات)|\d[\d \x{00a0}\-.()]{4,}\d|"
-    r"[\x{0660}-\x{0669}\x{06F0}-\x{06F9}]|"
+    CONTACT_PREFILTER + r"|"
     r"(?i:(?:par|by|focal|contact|nom|name|respond|pondant|enqu|enumerator|interviewer|interlocuteur|"
     r"responsable|أعد|اعد|إعداد|بواسطة|المسؤول|الاسم|المستجيب|الباحث|المنسق|جامع|الاتصال)[^\n]*?[:：\-–])"
 )
 
 
-def _phone_at(text: str, start: int, candidate: str) -> bool:
-    """Is this digit run a phone number? `text` has Latin digits (same offsets as the original)."""
+def _phone_at(text: str, start: int, candidate: str, after_phone: int | None = None) -> bool:
+    """Is this digit run a phone number? `text` has Latin digits (same offsets as the original);
+    `after_phone` is where the previous phone number of the text ended."""
     digits = re.sub(r"\D", "", candidate)
     body = candidate.lstrip(" (")
     if body.startswith("+"):
         return 8 <= len(digits) <= 15
     if body.startswith("00") and any(digits[2:].startswith(c) for c in OIC_CALLING_CODES):
         return 10 <= len(digits) <= 15
-    if _PHONE_WORDS.search(text[max(0, start - 30) : start]):
+    if _PHONE_WORDS.search(text[max(0, start - 30) : start]) or (
+        after_phone is not None and _NEXT_PHONE.fullmatch(text[after_phone:start])
+    ):
         return 6 <= len(digits) <= 15
     if not 8 <= len(digits) <= 15:
         return False
     core = candidate.strip(" ()")
     if _RANGE.fullmatch(core) and int(core.split("-")[0]) < int(core.split("-")[1]):
         return False  # "1200-1500": a range of figures
-    if _THOUSANDS.fullmatch(core) or _DATE.fullmatch(core) or _DECIMAL.fullmatch(core):
+    if _THOUSANDS.fullmatch(core) or _DATE.match(core) or _DECIMAL.fullmatch(core):
         return False
     # A cell that is only a bare Latin number is a figure (a count in a quarantined row), unless it
     # starts with a trunk 0 like local numbers do (0661234567, 05321234567).
     return not (core == text.strip() and core.isdigit() and not core.startswith("0"))
 
 
-def _redact_phones(text: str) -> str:
+def _phones(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every phone number in `text`."""
     latin = text.translate(DIGITS)  # one character for one: offsets stay valid in `text`
-    out, last = [], 0
+    spans: list[tuple[int, int]] = []
     for m in _PHONE_CANDIDATE.finditer(latin):
-        if _phone_at(latin, m.start(), m.group()):
-            out += [text[last : m.start()], PHONE_MARK]
-            last = m.end()
+        if _phone_at(latin, m.start(), m.group(), spans[-1][1] if spans else None):
+            # "(tél. 77 654 32 10)": the closing bracket belongs to the sentence, not the number
+            unbalanced = m.group().count(")") > m.group().count("(")
+            spans.append((m.start(), m.end() - unbalanced))
+    return spans
+
+
+def _redact_phones(text: str) -> str:
+    out, last = [], 0
+    for start, end in _phones(text):
+        out += [text[last:start], PHONE_MARK]
+        last = end
     return "".join(out) + text[last:] if out else text
 
 
@@ -175,13 +196,8 @@ def redact_optional(text: str | None) -> str | None:
 def find_personal(text: str) -> list[tuple[str, str]]:
     """(kind, matched text) of every e-mail address and phone number in `text` (for the scanner)."""
     found = [("e-mail", m.group()) for m in _EMAIL.finditer(text)]
-    latin = _EMAIL.sub(lambda m: " " * len(m.group()), text).translate(DIGITS)
-    found += [
-        ("phone", text[m.start() : m.end()])
-        for m in _PHONE_CANDIDATE.finditer(latin)
-        if _phone_at(latin, m.start(), m.group())
-    ]
-    return found
+    rest = _EMAIL.sub(lambda m: "x" * len(m.group()), text)  # same offsets, still text
+    return found + [("phone", text[start:end]) for start, end in _phones(rest)]
 
 
 # --- headers -------------------------------------------------------------------------------------
