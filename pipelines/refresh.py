@@ -1,17 +1,30 @@
-"""Run the refresh job in-process and summarise it for a person: what loaded, failed and was published."""
+"""Run the refresh job as a run of the persistent Dagster instance and summarise it for a person.
+
+The CLI's refresh is the same job, resources and lock as a refresh launched from the UI, the
+schedule, the sensor or `dagster job execute`: only the launcher differs. It runs in this process
+(`execute_in_process`) against the instance under `Settings.dagster_home`, so `vetdx ui` shows the
+run, its materializations, check results and logs.
+"""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines.defs.resources import LAUNCHER_TAG
 from pipelines.ingest.schemas import RAW_TABLES, SOURCES
-from pipelines.settings import REPO_ROOT, Settings
+from pipelines.run_events import RunWatcher
+from pipelines.settings import REPO_DAGSTER_YAML, REPO_ROOT, Settings
+
+CLI_LAUNCHER = "vetdx refresh"
 
 _STAGES = [
-    ("ingest", lambda step: step.startswith("ingest_")),
+    ("setup", lambda step: step == "reference_seeds"),
+    ("ingest", lambda step: step.startswith("ingest_") or step == "audit_loads"),
     ("dbt build", lambda step: step.startswith("vetdx_dbt_assets")),
     ("checks", lambda step: "_gx_" in step),
     ("publish", lambda step: step == "published_warehouse"),
@@ -33,6 +46,7 @@ class RefreshReport:
     version: str | None = None
     data_docs: str | None = None
     exports_dir: str | None = None
+    log_file: str | None = None
 
     def render(self) -> str:
         def rel(path: str | None) -> str:
@@ -56,30 +70,76 @@ class RefreshReport:
         lines.append(f"  published: {self.version or 'nothing (the published warehouse is unchanged)'}")
         lines.append(f"  data docs: {rel(self.data_docs)}")
         lines.append(f"  exports:   {rel(self.exports_dir)}")
+        if self.log_file:
+            lines.append(f"  full log:  {rel(self.log_file)} (and the run's page in `vetdx ui`)")
         if self.failures:
             lines.append("  what failed:")
             lines += [f"    - {f}" for f in self.failures]
         return "\n".join(lines)
 
 
-def _metadata_value(value: object) -> object:
-    return getattr(value, "value", getattr(value, "path", value))
+def dagster_instance(home: Path) -> dg.DagsterInstance:
+    """The persistent instance `vetdx ui` and the daemon use; made with the repository's dagster.yaml
+    when the folder has none (a user's own dagster.yaml there is kept)."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        shutil.copyfile(REPO_DAGSTER_YAML, config)
+    return dg.DagsterInstance.from_config(str(home))
 
 
-def run_refresh(settings: Settings, quiet: bool = False) -> RefreshReport:
-    from pipelines.definitions import defs
+def refusal(settings: Settings) -> str | None:
+    """Why a refresh must not start, in one line, or None: a bad location, or nothing to build."""
+    from pipelines.ingest.loader import discover_files
+    from pipelines.settings import LocationError, check_locations
 
-    job = defs.resolve_job_def("refresh")
+    try:
+        check_locations(settings.raw_dir, settings.seeds_dir, settings.warehouse)
+    except LocationError as exc:
+        return f"{exc}; nothing was published"
+    if not settings.warehouse.exists() and not any(discover_files(settings.raw_dir, s) for s in SOURCES):
+        return (
+            f"no files under {settings.raw_dir} and nothing is published yet: a refresh would publish an"
+            f" empty warehouse; put files under {', '.join(f'{s}/' for s in SOURCES)}"
+        )
+    return None
+
+
+def run_refresh(
+    settings: Settings,
+    quiet: bool = False,
+    on_event: Callable[[dg.EventLogEntry], None] | None = None,
+    launcher: str = CLI_LAUNCHER,
+    run_id: str | None = None,
+) -> RefreshReport:
+    """One refresh, recorded in the instance under `settings.dagster_home`. `on_event` hears every
+    event of the run while it runs (the CLI's progress view and log file)."""
+    from dagster._core.utils import make_new_run_id
+
+    from pipelines.definitions import build_definitions
+
+    job = build_definitions(settings).resolve_job_def("refresh")
     level = "WARNING" if quiet else "INFO"
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": level}}}},
-    )
+    run_id = run_id or make_new_run_id()
+    with dagster_instance(settings.dagster_home) as instance:
+        with RunWatcher(instance, run_id, on_event):
+            result = job.execute_in_process(
+                instance=instance,
+                run_id=run_id,
+                raise_on_error=False,
+                tags={LAUNCHER_TAG: launcher},
+                run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+            )
+        return summarise(result)
+
+
+def summarise(result: dg.ExecuteInProcessResult) -> RefreshReport:
     report = RefreshReport(success=result.success, run_id=result.run_id)
 
     step_status: dict[str, str] = {}
     for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE:
+            report.failures.append(f"run setup: {_root_cause(event.event_specific_data.error)}")
         if event.step_key is None:
             continue
         if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
@@ -87,7 +147,8 @@ def run_refresh(settings: Settings, quiet: bool = False) -> RefreshReport:
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             step_status[event.step_key] = "failed"
             message = _root_cause(event.step_failure_data.error)
-            report.failures.append(f"{event.step_key}: {message}")
+            if not message.startswith("run setup"):
+                report.failures.append(f"{event.step_key}: {message}")
         elif event.event_type == dg.DagsterEventType.STEP_SKIPPED:
             step_status.setdefault(event.step_key, "skipped")
     for stage, matches in _STAGES:
@@ -101,6 +162,8 @@ def run_refresh(settings: Settings, quiet: bool = False) -> RefreshReport:
             if statuses
             else "not run"
         )
+    if report.failures and all(s == "not run" for s in report.stages.values()):
+        report.stages = {"setup": "failed", **{k: v for k, v in report.stages.items() if k != "setup"}}
 
     for event in result.all_events:
         if event.event_type != dg.DagsterEventType.ASSET_MATERIALIZATION:
@@ -133,6 +196,10 @@ def run_refresh(settings: Settings, quiet: bool = False) -> RefreshReport:
     return report
 
 
+def _metadata_value(value: object) -> object:
+    return getattr(value, "value", getattr(value, "path", value))
+
+
 def _root_cause(error) -> str:
     """Dagster wraps a step's exception ("Error occurred while executing op ..."): show the cause."""
     if error is None:
@@ -140,7 +207,10 @@ def _root_cause(error) -> str:
     while error.cause is not None:
         error = error.cause
     lines = [line for line in error.message.strip().splitlines() if line.strip()]
-    return " ".join(lines[:3])[:1500]
+    message = " ".join(lines[:3])[:1500]
+    # "pipelines.defs.resources.RefreshRefused: another refresh ..." -> the sentence alone
+    head, sep, rest = message.partition(": ")
+    return rest if sep and head.rsplit(".", 1)[-1] in ("RefreshRefused", "Failure") else message
 
 
 def _is_first_table_of_source(table: str) -> bool:

@@ -1,18 +1,23 @@
-"""Where things live. Resolved at run time from environment variables, never at import time.
+"""Where things live and how a refresh behaves: resolved once, at the edge, into `Settings`.
 
-Every path defaults to a location inside the repository, so a fresh clone works with no
-configuration; each can be moved with an environment variable (the CLI's flags set these).
+The edges are the `vetdx` command (flags over environment variables) and the Dagster code location
+(`pipelines/definitions.py`, environment variables of the deployment). Both build one `Settings`,
+check it, and hand its values to the Dagster resources as fields; nothing inside the program reads
+the environment for configuration. Every path defaults to a location inside the repository, so a
+fresh clone works with no configuration.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_SEEDS_DIR = REPO_ROOT / "data" / "seeds"
+REPO_DAGSTER_YAML = REPO_ROOT / "dagster.yaml"
 
 ENV_RAW_DIR = "VETDX_RAW_DIR"
 ENV_SEEDS_DIR = "VETDX_SEEDS_DIR"
@@ -21,6 +26,9 @@ ENV_EXPORTS_DIR = "VETDX_EXPORTS_DIR"
 ENV_PII_KEY = "VETDX_PII_KEY"
 ENV_KEEP_VERSIONS = "VETDX_KEEP_VERSIONS"
 ENV_EXPORT_LANGS = "VETDX_EXPORT_LANGS"
+ENV_DAGSTER_HOME = "DAGSTER_HOME"  # Dagster's own variable: the CLI and `dagster dev` share one instance
+ENV_REFRESH_CRON = "VETDX_REFRESH_CRON"
+ENV_INGEST_WORKERS = "VETDX_INGEST_WORKERS"
 # "off" skips the dbt docs site (the data catalogue) of a refresh: ~10 s saved per refresh, for quick
 # operational refreshes and the crash tests; the version is then published without a catalogue.
 ENV_CATALOGUE = "VETDX_CATALOGUE"
@@ -28,15 +36,18 @@ ENV_CATALOGUE = "VETDX_CATALOGUE"
 # record in audit.validated_batches under the same suite: to re-audit a whole version on demand.
 ENV_REVALIDATE = "VETDX_REVALIDATE"
 EXPORT_LANGUAGES = ("en", "fr", "ar")
+DEFAULT_REFRESH_CRON = "0 5 1 * *"  # 05:00 UTC on the 1st of each month: after month-end deliveries
 
 # Used only when no key is configured, so the sample builds on a fresh machine. Hashes made with it
 # are still not reversible without a dictionary of candidate names; production sets VETDX_PII_KEY.
 DEV_PII_KEY = "vetdx-development-key-set-VETDX_PII_KEY-in-production"
 
+# DuckDB database files start with an 8-byte checksum, then the magic bytes "DUCK".
+_DUCKDB_MAGIC = b"DUCK"
 
-def _path(env: str, default: Path) -> Path:
-    value = os.environ.get(env)
-    return Path(value).expanduser().resolve() if value else default
+
+class LocationError(ValueError):
+    """A configured folder or file does not exist or is not what it should be (one line for a person)."""
 
 
 @dataclass(frozen=True)
@@ -45,25 +56,85 @@ class Settings:
     seeds_dir: Path  # the user's seeds folder: its files override data/seeds/ file by file
     warehouse: Path  # the published file analysts open read-only
     exports_dir: Path
-    pii_key: bytes
-    keep_versions: int
-    export_langs: tuple[str, ...]  # languages a refresh exports in; `vetdx export` adds others later
+    dagster_home: Path  # the Dagster instance every launcher records its runs in
+    pii_key: str
+    pii_key_from_env: bool  # deployments hand the key to Dagster as an EnvVar, so it never shows in the UI
+    keep_versions: int = 5
+    export_langs: tuple[str, ...] = ("en",)  # languages a refresh exports in; `vetdx export` adds others
     build_catalogue: bool = True
     revalidate_all: bool = False
+    ingest_workers: int | None = None  # parser processes beside the loader; None: one per core
+    refresh_cron: str = DEFAULT_REFRESH_CRON
+
+    @classmethod
+    def resolve(cls, environ: Mapping[str, str], **overrides: object) -> Settings:
+        """Settings from an environment (a mapping, so tests pass their own), then explicit overrides
+        (the CLI's flags); None overrides are ignored, so an absent flag falls back to the environment."""
+
+        def path(env: str, default: Path) -> Path:
+            value = environ.get(env)
+            return Path(value).expanduser().resolve() if value else default
+
+        settings = cls(
+            raw_dir=path(ENV_RAW_DIR, REPO_ROOT / "data" / "raw"),
+            seeds_dir=path(ENV_SEEDS_DIR, DEFAULT_SEEDS_DIR),
+            warehouse=path(ENV_WAREHOUSE, REPO_ROOT / "warehouse" / "vetdx.duckdb"),
+            exports_dir=path(ENV_EXPORTS_DIR, REPO_ROOT / "exports"),
+            dagster_home=path(ENV_DAGSTER_HOME, REPO_ROOT / ".dagster_home"),
+            pii_key=environ.get(ENV_PII_KEY) or DEV_PII_KEY,
+            pii_key_from_env=bool(environ.get(ENV_PII_KEY)),
+            keep_versions=parse_count(ENV_KEEP_VERSIONS, environ.get(ENV_KEEP_VERSIONS, "5"), minimum=1),
+            export_langs=parse_languages(environ.get(ENV_EXPORT_LANGS, "en")),
+            build_catalogue=parse_switch(ENV_CATALOGUE, environ.get(ENV_CATALOGUE, "on")),
+            revalidate_all=parse_revalidate(environ.get(ENV_REVALIDATE, "new")),
+            ingest_workers=parse_workers(environ.get(ENV_INGEST_WORKERS)),
+            refresh_cron=environ.get(ENV_REFRESH_CRON) or DEFAULT_REFRESH_CRON,
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        for key in ("raw_dir", "seeds_dir", "warehouse", "exports_dir", "dagster_home"):
+            if key in given:
+                given[key] = Path(str(given[key])).expanduser().resolve()
+        return replace(settings, **given)
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(
-            raw_dir=_path(ENV_RAW_DIR, REPO_ROOT / "data" / "raw"),
-            seeds_dir=_path(ENV_SEEDS_DIR, DEFAULT_SEEDS_DIR),
-            warehouse=_path(ENV_WAREHOUSE, REPO_ROOT / "warehouse" / "vetdx.duckdb"),
-            exports_dir=_path(ENV_EXPORTS_DIR, REPO_ROOT / "exports"),
-            pii_key=os.environ.get(ENV_PII_KEY, DEV_PII_KEY).encode(),
-            keep_versions=int(os.environ.get(ENV_KEEP_VERSIONS, "5")),
-            export_langs=parse_languages(os.environ.get(ENV_EXPORT_LANGS, "en")),
-            build_catalogue=parse_switch(ENV_CATALOGUE, os.environ.get(ENV_CATALOGUE, "on")),
-            revalidate_all=parse_revalidate(os.environ.get(ENV_REVALIDATE, "new")),
-        )
+        """The process environment: only for the edges (CLI entry, code location loader)."""
+        return cls.resolve(os.environ)
+
+
+def check_locations(raw_dir: Path, seeds_dir: Path, warehouse: Path) -> None:
+    """Fail with one line when a location a refresh reads or writes is missing or of the wrong kind."""
+    if not raw_dir.exists():
+        raise LocationError(f"raw folder {raw_dir} does not exist")
+    if not raw_dir.is_dir():
+        raise LocationError(f"raw folder {raw_dir} is a file, not a folder")
+    if not seeds_dir.exists():
+        raise LocationError(f"seeds folder {seeds_dir} does not exist")
+    if not seeds_dir.is_dir():
+        raise LocationError(f"seeds folder {seeds_dir} is a file, not a folder")
+    check_warehouse_path(warehouse)
+
+
+def check_warehouse_path(warehouse: Path) -> None:
+    """The published warehouse is a DuckDB file or does not exist yet; its folder is a folder."""
+    if warehouse.is_dir():
+        raise LocationError(f"warehouse {warehouse} is a folder; give the path of the .duckdb file")
+    for parent in warehouse.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise LocationError(f"warehouse {warehouse}: {parent} is a file, not a folder")
+            break
+    if warehouse.exists() and not is_duckdb_file(warehouse):
+        raise LocationError(f"warehouse {warehouse} is not a DuckDB database file")
+
+
+def is_duckdb_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(12)
+    except OSError:
+        return False
+    return header[8:12] == _DUCKDB_MAGIC
 
 
 def parse_languages(text: str) -> tuple[str, ...]:
@@ -89,3 +160,20 @@ def parse_revalidate(text: str) -> bool:
     if value in ("all", "new"):
         return value == "all"
     raise ValueError(f"{ENV_REVALIDATE} must be all or new; got {text!r}")
+
+
+def parse_count(name: str, text: str, minimum: int = 0) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number; got {text!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be {minimum} or more; got {text!r}")
+    return value
+
+
+def parse_workers(text: str | None) -> int | None:
+    """`VETDX_INGEST_WORKERS`: parser processes beside the loader (0 or 1 parse in-process)."""
+    if text is None or not text.strip():
+        return None
+    return parse_count(ENV_INGEST_WORKERS, text.strip())

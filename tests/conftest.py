@@ -61,7 +61,16 @@ class Workspace:
             cfg.ENV_WAREHOUSE: str(self.warehouse),
             cfg.ENV_EXPORTS_DIR: str(self.exports),
             cfg.ENV_SEEDS_DIR: str(cfg.DEFAULT_SEEDS_DIR),
+            cfg.ENV_DAGSTER_HOME: str(self.dagster_home),
         }
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"
+
+    def settings(self, **overrides: object) -> cfg.Settings:
+        """What the CLI would resolve with this workspace's environment (no process state touched)."""
+        return cfg.Settings.resolve(self.env(), **overrides)
 
 
 def make_workspace(root: Path, raw_source: Path | None = None) -> Workspace:
@@ -86,8 +95,5 @@ def sample_refresh(tmp_path_factory, dbt_manifest) -> Iterator[tuple[Workspace, 
     from pipelines.refresh import run_refresh
 
     ws = make_workspace(tmp_path_factory.mktemp("sample"), REPO / "data" / "raw")
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in ws.env().items():
-            mp.setenv(key, value)
-        report = run_refresh(cfg.Settings.from_env(), quiet=True)
-        yield ws, report
+    report = run_refresh(ws.settings(), quiet=True)
+    yield ws, report

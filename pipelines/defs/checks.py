@@ -11,16 +11,15 @@ from collections.abc import Callable
 
 import dagster as dg
 
-from pipelines.defs.resources import SourceFilesResource, WarehouseResource
+from pipelines.defs.resources import RefreshRun
 from pipelines.ingest.schemas import RAW_TABLES
 from pipelines.quality.batches import BatchLedger
 from pipelines.quality.mart_suites import MART_COLUMNS, mart_suite
 from pipelines.quality.raw_suites import raw_suite
-from pipelines.quality.reference import Reference, load_reference
+from pipelines.quality.reference import Reference
 from pipelines.quality.report import ValidationReport
 from pipelines.quality.runner import validate
 from pipelines.quality.spec import TableSuite
-from pipelines.settings import Settings
 
 SuiteBuilder = Callable[[str, Reference], TableSuite]
 
@@ -46,19 +45,12 @@ def build_gx_check(layer: str, name: str, build_suite: SuiteBuilder) -> dg.Asset
         blocking=True,
         description=f"Great Expectations suite {layer}.{name} (ERROR blocks downstream, WARN is recorded).",
     )
-    def _check(
-        context: dg.AssetCheckExecutionContext,
-        warehouse: WarehouseResource,
-        source_files: SourceFilesResource,
-    ) -> dg.AssetCheckResult:
-        run_id = context.run.run_id
-        # Raw checks may run before dbt has seeded `reference`: the seeds folder is the fallback.
-        seeds_dir = source_files.effective_seeds_dir(warehouse.build_path(run_id).parent)
-        ledger = BatchLedger(run_id=run_id, revalidate_all=Settings.from_env().revalidate_all)
-        with warehouse.connect_build(run_id) as con, warehouse.connect_published() as previous:
-            suite = build_suite(name, load_reference(con, seeds_dir))
+    def _check(context: dg.AssetCheckExecutionContext, refresh_run: RefreshRun) -> dg.AssetCheckResult:
+        ledger = BatchLedger(run_id=refresh_run.run_id, revalidate_all=refresh_run.revalidate_all)
+        suite = build_suite(name, refresh_run.reference)  # the run's seeds, read once at its setup
+        with refresh_run.connect_build() as con, refresh_run.warehouse.connect_published() as previous:
             report = validate(con, suite, previous=previous, ledger=ledger)
-        path = report.write(warehouse.quality_dir(run_id))
+        path = report.write(refresh_run.quality_dir())
         context.log.info(f"{report.message().splitlines()[0]} Report: {path.name}")
         return report_to_check_result(report)
 

@@ -1,47 +1,60 @@
-"""Dagster resources: where the files are and how a run reaches its own build of the warehouse."""
+"""Dagster resources: where things are (plain fields, set from `Settings` at the edge) and the run's
+setup (`RefreshRun`), which every step of a refresh shares.
+
+`RefreshRun.setup_for_execution` runs once per run, before any step, whatever launched the run (the
+CLI, the UI, the schedule, the sensor, `dagster job execute`): the job uses the in-process executor,
+so resources are initialised once for the whole run and torn down after its last step. That is where
+the warehouse lock is taken and held, the build is created, the seeds are composed and read.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
+from pipelines.ingest.context import ParseContext
+from pipelines.publish.locks import FileLock, LockHeld, owner_lock, sweep_orphans
 from pipelines.publish.store import VersionStore
-from pipelines.seeds import compose_seeds
-from pipelines.settings import DEFAULT_SEEDS_DIR, Settings, parse_languages
+from pipelines.quality.reference import Reference, load_reference
+from pipelines.seeds import SeedFile, SeedRows, compose_seeds, read_seeds
+from pipelines.settings import (
+    DBT_PROJECT_DIR,
+    DEFAULT_SEEDS_DIR,
+    ENV_PII_KEY,
+    LocationError,
+    Settings,
+    check_locations,
+    parse_languages,
+)
+
+LAUNCHER_TAG = "vetdx/launcher"
+# dbt reads a run's seeds from under its project (a path relative to it, see assets/dbt.py).
+STAGED_SEEDS_DIR = DBT_PROJECT_DIR / ".seeds"
+
+
+class RefreshRefused(RuntimeError):
+    """A refresh that must not start (a lock held, a bad location, nothing to build): one line."""
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The published warehouse and the per-run build that replaces it once every check has passed.
+    """The published warehouse and its kept versions (see publish/store.py)."""
 
-    Left unset, each location is read from the environment when a run uses it (see settings.py).
-    """
-
-    warehouse_path: str | None = None
-    keep_versions: int | None = None
+    warehouse_path: str
+    keep_versions: int = 5
 
     @property
     def store(self) -> VersionStore:
-        path = Path(self.warehouse_path).resolve() if self.warehouse_path else Settings.from_env().warehouse
-        return VersionStore(path)
+        return VersionStore(Path(self.warehouse_path))
 
     @property
-    def keep(self) -> int:
-        return self.keep_versions or Settings.from_env().keep_versions
-
-    def build_path(self, run_id: str) -> Path:
-        return self.store.start_build(run_id)
-
-    @contextmanager
-    def connect_build(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.build_path(run_id)))
-        try:
-            yield con
-        finally:
-            con.close()
+    def lock_path(self) -> Path:
+        return self.store.root / ".refresh.lock"
 
     @contextmanager
     def connect_published(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
@@ -55,52 +68,220 @@ class WarehouseResource(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def quality_dir(self, run_id: str) -> Path:
-        folder = self.store.root / "quality" / run_id
+
+class SourceFilesResource(dg.ConfigurableResource):
+    """The raw folder countries' files are dropped into, the seeds that describe them, and the key of
+    the keyed hash of respondents' identity (an `EnvVar` in deployments, so it never shows)."""
+
+    raw_dir: str
+    seeds_dir: str  # user seeds: each file overrides the default of the same name
+    pii_key: str
+    ingest_workers: int | None = None  # parser processes beside the loader; None: one per core
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir)
+
+    @property
+    def user_seeds_path(self) -> Path:
+        return Path(self.seeds_dir)
+
+
+class ExportsResource(dg.ConfigurableResource):
+    exports_dir: str
+    languages: str = "en"  # comma-separated, e.g. "en,fr,ar"
+
+    @property
+    def path(self) -> Path:
+        return Path(self.exports_dir)
+
+    @property
+    def langs(self) -> tuple[str, ...]:
+        return parse_languages(self.languages)
+
+
+class RefreshRun(dg.ConfigurableResource):
+    """One refresh: the lock it holds, the build it writes, the seeds and reference data it reads.
+
+    Set up once per run (see the module docstring); steps read its state, never create it.
+    """
+
+    warehouse: WarehouseResource
+    source_files: SourceFilesResource
+    build_catalogue: bool = True
+    revalidate_all: bool = False
+
+    _run_id: str | None = PrivateAttr(default=None)
+    _locks: list[FileLock] = PrivateAttr(default_factory=list)
+    _build: Path | None = PrivateAttr(default=None)
+    _seeds_dir: Path | None = PrivateAttr(default=None)
+    _seed_files: dict[str, SeedFile] = PrivateAttr(default_factory=dict)
+    _seed_rows: Mapping[str, SeedRows] = PrivateAttr(default_factory=dict)
+    _parse_context: ParseContext | None = PrivateAttr(default=None)
+    _reference: Reference | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        run = context.run
+        if run is None:  # a resource built outside a run (a sensor, a test of the definitions)
+            return
+        try:
+            self._start(run, context.instance)
+        except BaseException:
+            self._finish()
+            raise
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        self._finish()
+
+    # -- setup ---------------------------------------------------------------------------------
+
+    def _start(self, run: dg.DagsterRun, instance: dg.DagsterInstance | None) -> None:
+        store = self.warehouse.store
+        raw = self.source_files.raw_path
+        try:
+            check_locations(raw, self.source_files.user_seeds_path, store.published)
+        except LocationError as exc:
+            raise RefreshRefused(f"{exc}; nothing was published") from None
+        lock = FileLock(self.warehouse.lock_path)
+        try:
+            previous = lock.acquire({"run_id": run.run_id, "launcher": launcher_of(run)})
+        except LockHeld as held:
+            raise RefreshRefused(
+                f"another refresh is writing {store.published}: {held}; this run publishes nothing"
+            ) from None
+        self._locks.append(lock)
+        self._run_id = run.run_id
+        if instance is not None:
+            _fail_dead_run(instance, previous, run.run_id)
+        # With the warehouse lock held no other refresh of this warehouse is alive: every build left
+        # here has a free owner lock and is swept. Staged seeds are shared by every warehouse that uses
+        # this dbt project, so only folders whose own lock is free go.
+        store.sweep_stale_builds()
+        sweep_orphans(STAGED_SEEDS_DIR)
+
+        build_folder = store.build_path(run.run_id).parent
+        build_lock = owner_lock(build_folder)
+        build_lock.acquire({"run_id": run.run_id})
+        self._locks.append(build_lock)
+        self._build = store.start_build(run.run_id)
+
+        seeds_dir = STAGED_SEEDS_DIR / run.run_id
+        seeds_lock = owner_lock(seeds_dir)
+        seeds_lock.acquire({"run_id": run.run_id})
+        self._locks.append(seeds_lock)
+        self._seeds_dir = seeds_dir / "seeds"
+        self._seed_files = compose_seeds(
+            DEFAULT_SEEDS_DIR, self.source_files.user_seeds_path, self._seeds_dir
+        )
+        self._seed_rows = read_seeds(self._seeds_dir)
+        self._parse_context = ParseContext.from_seed_rows(self._seed_rows, self.source_files.pii_key.encode())
+        self._reference = load_reference(self._seed_rows)
+
+    def _finish(self) -> None:
+        """Remove the staged seeds, then release the locks, the warehouse lock last. A build that was
+        not published stays for inspection (what did the failed run ingest?) until the next refresh
+        of this warehouse sweeps it; a published one has moved to versions/ already."""
+        if self._seeds_dir is not None:
+            shutil.rmtree(self._seeds_dir.parent, ignore_errors=True)
+        for lock in reversed(self._locks):
+            lock.release()
+        self._locks.clear()
+
+    # -- what steps read ---------------------------------------------------------------------------
+
+    def _require(self, value):
+        if value is None:
+            raise RuntimeError("the refresh run is not set up: RefreshRun is used outside a run")
+        return value
+
+    @property
+    def run_id(self) -> str:
+        return self._require(self._run_id)
+
+    @property
+    def build(self) -> Path:
+        build = self._require(self._build)
+        if not build.exists():
+            raise RuntimeError(f"the build of run {self.run_id} is gone: {build}")
+        return build
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self._require(self._seeds_dir)
+
+    @property
+    def seed_files(self) -> dict[str, SeedFile]:
+        return self._seed_files
+
+    @property
+    def parse_context(self) -> ParseContext:
+        return self._require(self._parse_context)
+
+    @property
+    def reference(self) -> Reference:
+        return self._require(self._reference)
+
+    @contextmanager
+    def connect_build(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.build))
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def quality_dir(self) -> Path:
+        folder = self.warehouse.store.root / "quality" / self.run_id
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
 
-class SourceFilesResource(dg.ConfigurableResource):
-    """The raw folder countries' files are dropped into, and the seeds folder that describes them."""
-
-    raw_dir: str | None = None
-    seeds_dir: str | None = None  # user seeds: each file overrides the default of the same name
-
-    @property
-    def raw_path(self) -> Path:
-        return Path(self.raw_dir).resolve() if self.raw_dir else Settings.from_env().raw_dir
-
-    @property
-    def user_seeds_path(self) -> Path:
-        return Path(self.seeds_dir).resolve() if self.seeds_dir else Settings.from_env().seeds_dir
-
-    @property
-    def pii_key(self) -> bytes:
-        # Never a config field: the key must not show in the UI or in run records.
-        return Settings.from_env().pii_key
-
-    def effective_seeds_dir(self, work_dir: Path) -> Path:
-        """Default seeds overlaid by the user's seeds folder, file by file, in `work_dir`."""
-        return compose_seeds(DEFAULT_SEEDS_DIR, self.user_seeds_path, work_dir)
+def _fail_dead_run(instance: dg.DagsterInstance, previous_holder: dict, run_id: str) -> None:
+    """The lock was free, so the run that held it last is gone; if the instance still shows it as
+    running (it was killed with -9), record it as failed, or the run queue would wait on it forever."""
+    previous = previous_holder.get("run_id")
+    if not previous or previous == run_id:
+        return
+    record = instance.get_run_by_id(previous)
+    if record is not None and not record.is_finished:
+        instance.report_run_failed(
+            record,
+            message=f"its process ended without releasing the warehouse lock; run {run_id[:8]} took it",
+        )
 
 
-class ExportsResource(dg.ConfigurableResource):
-    exports_dir: str | None = None
-    languages: str | None = None  # comma-separated, e.g. "en,fr,ar"; default from the environment
+def launcher_of(run: dg.DagsterRun) -> str:
+    """Who started a run, in words, for the lock record and the loser's message."""
+    tags = run.tags or {}
+    if tags.get(LAUNCHER_TAG):
+        return tags[LAUNCHER_TAG]
+    if tags.get("dagster/schedule_name"):
+        return f"schedule {tags['dagster/schedule_name']}"
+    if tags.get("dagster/sensor_name"):
+        return f"sensor {tags['dagster/sensor_name']}"
+    return "Dagster (UI or dagster job execute)"
 
-    @property
-    def path(self) -> Path:
-        return Path(self.exports_dir).resolve() if self.exports_dir else Settings.from_env().exports_dir
 
-    @property
-    def langs(self) -> tuple[str, ...]:
-        return parse_languages(self.languages) if self.languages else Settings.from_env().export_langs
-
-
-def default_resources() -> dict[str, dg.ConfigurableResource]:
+def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """The resources of every launcher, from one `Settings`."""
+    warehouse = WarehouseResource(
+        warehouse_path=str(settings.warehouse), keep_versions=settings.keep_versions
+    )
+    source_files = SourceFilesResource(
+        raw_dir=str(settings.raw_dir),
+        seeds_dir=str(settings.seeds_dir),
+        pii_key=dg.EnvVar(ENV_PII_KEY) if settings.pii_key_from_env else settings.pii_key,
+        ingest_workers=settings.ingest_workers,
+    )
     return {
-        "warehouse": WarehouseResource(),
-        "source_files": SourceFilesResource(),
-        "exports": ExportsResource(),
+        "warehouse": warehouse,
+        "source_files": source_files,
+        "exports": ExportsResource(
+            exports_dir=str(settings.exports_dir), languages=",".join(settings.export_langs)
+        ),
+        "refresh_run": RefreshRun(
+            warehouse=warehouse,
+            source_files=source_files,
+            build_catalogue=settings.build_catalogue,
+            revalidate_all=settings.revalidate_all,
+        ),
     }

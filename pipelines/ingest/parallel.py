@@ -25,7 +25,6 @@ from pipelines.ingest.context import ParseContext
 from pipelines.ingest.model import ParsedFile
 from pipelines.ingest.parse import parse_file
 
-ENV_INGEST_WORKERS = "VETDX_INGEST_WORKERS"
 # Below these, spawning workers (~1 s each) costs more than it saves.
 MIN_FILES_FOR_WORKERS = 8
 MIN_BYTES_FOR_WORKERS = 16 << 20
@@ -52,17 +51,11 @@ class ParseJob:
     display: str
 
 
-def worker_count(files: int, total_bytes: int, setting: str | None = None) -> int:
+def worker_count(files: int, total_bytes: int, configured: int | None = None) -> int:
     """Worker processes for a batch of files: 0 (parse in-process) for small batches.
 
-    `VETDX_INGEST_WORKERS` overrides the default of one worker per usable core (2 here)."""
-    text = os.environ.get(ENV_INGEST_WORKERS) if setting is None else setting
-    if text is not None and text.strip():
-        workers = int(text)
-        if workers < 0:
-            raise ValueError(f"{ENV_INGEST_WORKERS} must be 0 or more; got {text!r}")
-    else:
-        workers = len(os.sched_getaffinity(0))
+    `configured` (the `ingest_workers` setting) overrides the default of one worker per usable core."""
+    workers = len(os.sched_getaffinity(0)) if configured is None else configured
     if workers <= 1 or (files < MIN_FILES_FOR_WORKERS and total_bytes < MIN_BYTES_FOR_WORKERS):
         return 0
     return workers

@@ -5,13 +5,15 @@ Layout next to the published file (default `warehouse/vetdx.duckdb`):
     vetdx.duckdb            what analysts open read-only: a hard link to the current version
     CURRENT                 the current version id (one line)
     versions/<id>.duckdb    every kept version, immutable once published
-    builds/<run_id>/        a refresh's work in progress; deleted or left behind, never read by analysts
+    builds/<run_id>/        a refresh's work in progress, with the owner lock its run holds; never read
+                            by analysts, swept by a later refresh only once that lock is free
 
 A refresh copies the published file into its build folder, writes only there, and publishes with
 `os.replace` of a fresh hard link onto `vetdx.duckdb`. On POSIX that rename is atomic: a reader that
 opens the path gets either the old inode or the new one, and a reader that already has the old file
 open keeps reading it (the inode lives until it closes). A killed refresh therefore leaves the
-published file exactly as it was; its build folder is swept by the next refresh.
+published file exactly as it was; its build folder is swept by the next refresh (its owner lock
+is free once the process is gone).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.faults import crash_point
+from pipelines.publish.locks import sweep_orphans
 
 
 class PublishError(RuntimeError):
@@ -63,12 +66,15 @@ class VersionStore:
         return self.versions_dir / f"{version_id}.catalogue.html"
 
     def start_build(self, run_id: str) -> Path:
-        """Create this run's build file once: a copy of the published version, or empty."""
+        """Create this run's build file: a copy of the published version, or an empty database.
+
+        Called once per run, by the run's setup, while it holds the warehouse lock and the build
+        folder's owner lock; a build that exists already belongs to someone else and is never reused.
+        """
         build = self.build_path(run_id)
         if build.exists():
-            return build
+            raise PublishError(f"the build of run {run_id} exists already; a build is never reused")
         build.parent.mkdir(parents=True, exist_ok=True)
-        self._sweep_stale_builds(keep=run_id)
         partial = build.with_suffix(".partial")
         if self.published.exists():
             # Published files are never written in place, so a plain copy is a consistent snapshot.
@@ -78,6 +84,10 @@ class VersionStore:
         os.replace(partial, build)
         crash_point("build_started")
         return build
+
+    def sweep_stale_builds(self) -> list[str]:
+        """Delete the builds whose owners are gone (their owner lock is free): killed refreshes'."""
+        return sweep_orphans(self.builds_dir)
 
     def current_version(self) -> str | None:
         try:
@@ -158,13 +168,6 @@ class VersionStore:
         crash_point("published")
         _write_text_atomic(self.current_file, version_id + "\n")
         _fsync_dir(self.root)
-
-    def _sweep_stale_builds(self, keep: str) -> None:
-        if not self.builds_dir.exists():
-            return
-        for folder in self.builds_dir.iterdir():
-            if folder.name != keep:
-                shutil.rmtree(folder, ignore_errors=True)
 
 
 def new_version_id(run_id: str, now: datetime | None = None) -> str:

@@ -20,6 +20,7 @@ import duckdb
 from pipelines.ingest.schemas import RAW_TABLES
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import load_reference
+from pipelines.seeds import read_seeds
 from pipelines.quality.runner import DEFAULT_CHUNK_ROWS, validate
 from pipelines.settings import DEFAULT_SEEDS_DIR
 
@@ -31,7 +32,7 @@ def validate_cost(
     seeds_dir: Path = DEFAULT_SEEDS_DIR,
 ) -> dict:
     """Validate raw.<table> once and report rows, seconds, chunks and peak RSS (MiB) during the run."""
-    suite = raw_suite(table, load_reference(con, seeds_dir))
+    suite = raw_suite(table, load_reference(read_seeds(seeds_dir)))
     with _PeakRss() as rss:
         started = time.perf_counter()
         report = validate(con, suite, chunk_rows=chunk_rows)

@@ -1,18 +1,17 @@
 """Reference sets the suites check against: country codes, codebook units, catalogue codes.
 
-Marts are checked after dbt has loaded the seeds into schema `reference`, so that is read first; raw
-tables are checked right after ingest, possibly before any seed is loaded, so each set falls back to
-the CSV of the same name in the (effective) seeds folder.
+Built once per run from the run's seeds (`pipelines.seeds.read_seeds` of the composed folder), the
+very rows dbt loads into `reference.*`: raw tables are checked before dbt runs, and a copy of the
+previous version's `reference.*` would judge a new country's rows against the old list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-import duckdb
+from pipelines.seeds import SeedRows
 
 PERCENT_UNITS = ("pct", "percent", "%")  # spellings a catalogue or codebook uses for 0-100 values
 
@@ -29,15 +28,13 @@ class Reference:
     percent_indicators: frozenset[str] = frozenset()
 
 
-def load_reference(
-    con: duckdb.DuckDBPyConnection, seeds_dir: Path, current_year: int | None = None
-) -> Reference:
-    countries = _seed(con, seeds_dir, "countries")
-    if countries is None:
-        raise FileNotFoundError(f"no reference.countries table and no countries.csv in {seeds_dir}")
-    codebook = _seed(con, seeds_dir, "survey_codebook") or []
-    taxonomy = _seed(con, seeds_dir, "equipment_taxonomy") or []
-    catalogue = _seed(con, seeds_dir, "indicator_catalogue") or []
+def load_reference(seeds: Mapping[str, SeedRows], current_year: int | None = None) -> Reference:
+    countries = seeds.get("countries")
+    if not countries:
+        raise FileNotFoundError("the run's seeds have no countries.csv (or it is empty)")
+    codebook = seeds.get("survey_codebook", [])
+    taxonomy = seeds.get("equipment_taxonomy", [])
+    catalogue = seeds.get("indicator_catalogue", [])
     percent_nodes = [r for r in catalogue if (r.get("unit") or "").lower() in PERCENT_UNITS]
     return Reference(
         countries=frozenset(r["iso3"] for r in countries if r.get("iso3")),
@@ -59,18 +56,3 @@ def _codes(rows: Iterable[dict]) -> frozenset[str]:
             if row.get(key):
                 out.add(str(row[key]))
     return frozenset(out)
-
-
-def _seed(con: duckdb.DuckDBPyConnection, seeds_dir: Path, name: str) -> list[dict] | None:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'reference' AND table_name = ?",
-        [name],
-    ).fetchone()[0]
-    if exists:
-        relation = con.sql(f"SELECT * FROM reference.{name}")
-    elif (seeds_dir / f"{name}.csv").exists():
-        relation = con.read_csv(str(seeds_dir / f"{name}.csv"), header=True, all_varchar=True)
-    else:
-        return None
-    columns = relation.columns
-    return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]

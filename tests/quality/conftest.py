@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipelines.quality.reference import Reference, load_reference
+from pipelines.seeds import read_seeds
 from tests.quality.factories import create_raw_tables
 
 SEEDS = {
@@ -39,5 +40,5 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 @pytest.fixture
-def ref(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> Reference:
-    return load_reference(con, seeds_dir, current_year=2026)
+def ref(seeds_dir: Path) -> Reference:
+    return load_reference(read_seeds(seeds_dir), current_year=2026)

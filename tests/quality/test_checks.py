@@ -7,16 +7,17 @@ import dagster as dg
 import pytest
 
 from pipelines.defs.checks import build_gx_check, gx_asset_checks
-from pipelines.defs.resources import SourceFilesResource, WarehouseResource
+from pipelines.defs.resources import RefreshRun, resources_for
 from pipelines.quality.docs import render_data_docs
 from pipelines.quality.raw_suites import raw_suite
+from pipelines.settings import Settings
 from tests.quality.factories import create_raw_tables, good_row, insert_raw
 
 
 def _job_parts(bad_rows: int) -> list:
     @dg.asset(key=["raw", "equipment_inventory"])
-    def equipment(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:
-        with warehouse.connect_build(context.run.run_id) as con:
+    def equipment(refresh_run: RefreshRun) -> None:
+        with refresh_run.connect_build() as con:
             create_raw_tables(con)
             rows = [good_row("equipment_inventory", i) for i in range(10)]
             for row in rows[:bad_rows]:
@@ -32,10 +33,11 @@ def _job_parts(bad_rows: int) -> list:
 
 @pytest.fixture
 def resources(tmp_path: Path, seeds_dir: Path) -> dict:
-    return {
-        "warehouse": WarehouseResource(warehouse_path=str(tmp_path / "warehouse" / "vetdx.duckdb")),
-        "source_files": SourceFilesResource(raw_dir=str(tmp_path / "raw"), seeds_dir=str(seeds_dir)),
-    }
+    (tmp_path / "raw").mkdir()
+    settings = Settings.resolve(
+        {}, raw_dir=tmp_path / "raw", seeds_dir=seeds_dir, warehouse=tmp_path / "warehouse" / "vetdx.duckdb"
+    )
+    return resources_for(settings)
 
 
 def _evaluation(result: dg.ExecuteInProcessResult) -> dg.AssetCheckEvaluation:
@@ -66,7 +68,7 @@ def test_error_failure_blocks_downstream_and_writes_report(resources: dict) -> N
     assert evaluation.metadata["failed_error"].value == 1
     assert dg.AssetKey("downstream") not in _materialized(result)
 
-    quality = resources["warehouse"].quality_dir(result.run_id)
+    quality = resources["warehouse"].store.root / "quality" / result.run_id
     report = json.loads((quality / "raw.equipment_inventory.json").read_text())
     assert report["severity"] == "ERROR" and report["counts"]["failed"] == 1
 

@@ -11,13 +11,14 @@ import duckdb
 import pytest
 
 from pipelines.defs.checks import build_gx_check
-from pipelines.defs.resources import SourceFilesResource, WarehouseResource
+from pipelines.defs.resources import RefreshRun, resources_for
+from pipelines.publish.store import VersionStore
 from pipelines.quality.batches import LEDGER, BatchLedger, suite_fingerprint
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import Reference
 from pipelines.quality.report import BatchCoverage, ValidationReport
 from pipelines.quality.runner import validate
-from pipelines.settings import parse_revalidate
+from pipelines.settings import Settings, parse_revalidate
 from tests.quality.factories import create_raw_tables, good_row, insert_raw
 
 TABLE = "equipment_inventory"
@@ -164,19 +165,23 @@ def test_revalidate_setting_rejects_other_values() -> None:
 
 def test_check_records_batches_in_the_build_and_reports_both_counts(tmp_path: Path, seeds_dir: Path) -> None:
     @dg.asset(key=["raw", TABLE])
-    def equipment(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:
-        with warehouse.connect_build(context.run.run_id) as con:
+    def equipment(refresh_run: RefreshRun) -> None:
+        with refresh_run.connect_build() as con:
             create_raw_tables(con)
             _load(con, "b_AFG", 4, "AFG")
 
-    warehouse = WarehouseResource(warehouse_path=str(tmp_path / "warehouse" / "vetdx.duckdb"))
-    result = dg.materialize(
-        [equipment, build_gx_check("raw", TABLE, raw_suite)],
-        resources={"warehouse": warehouse, "source_files": SourceFilesResource(seeds_dir=str(seeds_dir))},
+    (tmp_path / "raw").mkdir()
+    settings = Settings.resolve(
+        {}, raw_dir=tmp_path / "raw", seeds_dir=seeds_dir, warehouse=tmp_path / "warehouse" / "vetdx.duckdb"
     )
+    result = dg.materialize(
+        [equipment, build_gx_check("raw", TABLE, raw_suite)], resources=resources_for(settings)
+    )
+    store = VersionStore(settings.warehouse)
     (evaluation,) = result.get_asset_check_evaluations()
     assert evaluation.passed
     assert (evaluation.metadata["rows"].value, evaluation.metadata["rows_skipped"].value) == (4, 0)
     assert "validated 4 rows of 1 new batch" in evaluation.description
-    with warehouse.connect_build(result.run_id) as con:
+    # the build of a run that published nothing stays for inspection until the next refresh
+    with duckdb.connect(str(store.build_path(result.run_id))) as con:
         assert _recorded(con) == [("b_AFG", 4, result.run_id)]

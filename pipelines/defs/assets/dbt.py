@@ -9,11 +9,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from pipelines.defs.assets.seeds import seed_key
 from pipelines.defs.dbt_project import vetdx_dbt_project
-from pipelines.defs.resources import SourceFilesResource, WarehouseResource
+from pipelines.defs.resources import RefreshRun
 from pipelines.faults import crash_point
 from pipelines.labels import data_label_for
-from pipelines.settings import DBT_PROJECT_DIR, ENV_CATALOGUE, Settings
+from pipelines.settings import DBT_PROJECT_DIR, ENV_CATALOGUE
 
 # dbt schemas map one-to-one onto Dagster groups so the lineage graph reads top to bottom.
 _GROUP_BY_SCHEMA = {
@@ -37,10 +38,13 @@ class VetdxTranslator(DagsterDbtTranslator):
         if node is None:  # sources and other non-node resources keep the default mapping
             return spec
         schema = node.get("schema") or "main"
-        return spec.replace_attributes(
+        spec = spec.replace_attributes(
             key=dg.AssetKey([schema, node["alias"] or node["name"]]),
             group_name=_GROUP_BY_SCHEMA.get(schema, "dbt"),
         )
+        if node["resource_type"] == "seed":  # reference.<name> is loaded from the run's seeds/<name>.csv
+            spec = spec.merge_attributes(deps=[seed_key(node["name"])])
+        return spec
 
 
 translator = VetdxTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -52,29 +56,25 @@ translator = VetdxTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_
     dagster_dbt_translator=translator,
 )
 def vetdx_dbt_assets(
-    context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
-    warehouse: WarehouseResource,
-    source_files: SourceFilesResource,
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_run: RefreshRun
 ) -> Iterator[Any]:
-    build = warehouse.build_path(context.run.run_id)
-    seeds = stage_seeds(source_files.effective_seeds_dir(build.parent), context.run.run_id)
+    build = refresh_run.build
     dbt_vars = {
         "warehouse_path": str(build),
-        "seeds_dir": seeds.relative_to(DBT_PROJECT_DIR).as_posix(),
-        "data_label": data_label_for(source_files.raw_path),
+        # A path relative to the project: dbt writes each seed's compiled SQL to
+        # `target/run/<project>/<seed path>`, and with an absolute seed path that join *is* the seed
+        # path, so dbt would overwrite the CSV with its SQL.
+        "seeds_dir": refresh_run.seeds_dir.relative_to(DBT_PROJECT_DIR).as_posix(),
+        "data_label": data_label_for(refresh_run.source_files.raw_path),
     }
     crash_point("dbt_started")
-    try:
-        invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
-        yield from invocation.stream()
-        crash_point("dbt_done")
-        if Settings.from_env().build_catalogue:
-            build_catalogue(dbt, dbt_vars, invocation.target_path, catalogue_dir(build), context)
-        else:
-            context.log.info(f"{ENV_CATALOGUE}=off: this version is published without a data catalogue")
-    finally:
-        shutil.rmtree(seeds, ignore_errors=True)
+    invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+    yield from invocation.stream()
+    crash_point("dbt_done")
+    if refresh_run.build_catalogue:
+        build_catalogue(dbt, dbt_vars, invocation.target_path, catalogue_dir(build), context)
+    else:
+        context.log.info(f"{ENV_CATALOGUE}=off: this version is published without a data catalogue")
 
 
 def catalogue_dir(build: Path) -> Path:
@@ -100,19 +100,6 @@ def build_catalogue(
     invocation.wait()
     if not invocation.is_successful():
         context.log.warning("dbt docs generate failed; this version will have no data catalogue")
-
-
-def stage_seeds(effective: Path, run_id: str) -> Path:
-    """Copy the run's seeds under the dbt project and hand dbt a relative path to them.
-
-    dbt writes each seed's compiled SQL to `target/run/<project>/<seed path>`; with an absolute seed
-    path that join *is* the seed path, and dbt overwrites the CSV with its SQL. A relative path
-    without `..` keeps those files inside target/.
-    """
-    staged = DBT_PROJECT_DIR / ".seeds" / run_id
-    shutil.rmtree(staged, ignore_errors=True)
-    shutil.copytree(effective, staged)
-    return staged
 
 
 def mart_keys() -> list[dg.AssetKey]:

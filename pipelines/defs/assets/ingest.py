@@ -7,15 +7,20 @@ into `data/raw/` and refreshing loads only that file.
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import dagster as dg
 
-from pipelines.defs.resources import SourceFilesResource, WarehouseResource
+from pipelines.defs.assets.seeds import seed_key
+from pipelines.defs.resources import RefreshRun
 from pipelines.faults import crash_point
+from pipelines.ingest.context import SEEDS_READ_BY_PARSERS
 from pipelines.ingest.loader import FileOutcome, SourceSummary, ingest_source
 from pipelines.ingest.parallel import FileParser
 from pipelines.ingest.schemas import RAW_TABLES, SOURCES
+
+# Log lines the CLI's progress view counts: new files of a source, then one line per file read.
+PROGRESS_TOTAL_PREFIX = "[files] "
+PROGRESS_PREFIX = "[file] "
 
 _DESCRIPTIONS = {
     "survey": "Survey exports (KoboToolbox, ODK, LimeSurvey, plain CSV/XLSX) from data/raw/survey/.",
@@ -23,12 +28,6 @@ _DESCRIPTIONS = {
     "inventory": "Equipment inventories and connectivity of VET institutions from data/raw/inventory/.",
     "official": "Official indicator series (tidy long, World Bank DataBank wide) from data/raw/official/.",
 }
-
-
-def _parser(source_files: SourceFilesResource, seeds_dir: Path) -> FileParser:
-    from pipelines.ingest.context import ParseContext
-
-    return FileParser(ParseContext.from_seeds(seeds_dir, source_files.pii_key))
 
 
 def _file_table(files: list[FileOutcome]) -> dg.MetadataValue:
@@ -49,29 +48,34 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
             group_name="ingest",
             kinds={"polars", "duckdb"},
             description=f"{_DESCRIPTIONS[source]} Table raw.{table}; rejected rows in quarantine.{table}.",
+            deps=[seed_key(name) for name in SEEDS_READ_BY_PARSERS],
         )
         for table in SOURCES[source]
     ]
 
     @dg.multi_asset(name=f"ingest_{source}", specs=specs)
-    def _ingest(
-        context: dg.AssetExecutionContext,
-        warehouse: WarehouseResource,
-        source_files: SourceFilesResource,
-    ) -> Iterator[dg.MaterializeResult]:
-        build = warehouse.build_path(context.run.run_id)
-        parse = _parser(source_files, source_files.effective_seeds_dir(build.parent))
+    def _ingest(context: dg.AssetExecutionContext, refresh_run: RefreshRun) -> Iterator[dg.MaterializeResult]:
+        source_files = refresh_run.source_files
+        parse = FileParser(refresh_run.parse_context)
 
         def log(outcome: FileOutcome) -> None:
             level = context.log.warning if outcome.status == "rejected" else context.log.info
             level(
-                f"{outcome.source_file}: {outcome.status}, {outcome.rows_landed} landed, "
+                f"{PROGRESS_PREFIX}{outcome.source_file}: {outcome.status}, {outcome.rows_landed} landed, "
                 f"{outcome.rows_quarantined} quarantined"
                 + (f" - {outcome.message}" if outcome.message else "")
             )
 
-        with warehouse.connect_build(context.run.run_id) as con:
-            summary: SourceSummary = ingest_source(con, source_files.raw_path, source, parse, on_file=log)
+        with refresh_run.connect_build() as con:
+            summary: SourceSummary = ingest_source(
+                con,
+                source_files.raw_path,
+                source,
+                parse,
+                on_file=log,
+                configured_workers=source_files.ingest_workers,
+                on_start=lambda new: context.log.info(f"{PROGRESS_TOTAL_PREFIX}{new} new files in {source}/"),
+            )
             totals = {
                 table: con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
                 for table in SOURCES[source]
@@ -98,3 +102,24 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
 
 
 ingest_assets = [build_ingest_asset(source) for source in SOURCES]
+
+
+@dg.asset(
+    key=dg.AssetKey(["audit", "loads"]),
+    deps=[dg.AssetKey(["raw", tables[0]]) for tables in SOURCES.values()],
+    group_name="ingest",
+    kinds={"duckdb"},
+    description="One row per file ever offered to the warehouse: loaded, rejected (with why) or duplicate.",
+)
+def audit_loads(refresh_run: RefreshRun) -> dg.MaterializeResult:
+    """Written by the ingest steps file by file; this step reads back what the run recorded."""
+    with refresh_run.connect_build() as con:
+        by_status = dict(
+            con.execute("SELECT status, count(*) FROM audit.loads GROUP BY status ORDER BY status").fetchall()
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": sum(by_status.values()),
+            "files_by_status": dg.MetadataValue.json(by_status),
+        }
+    )

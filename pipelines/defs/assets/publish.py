@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.assets.dbt import catalogue_dir, mart_keys
-from pipelines.defs.resources import ExportsResource, SourceFilesResource, WarehouseResource
+from pipelines.defs.resources import ExportsResource, RefreshRun
 from pipelines.faults import crash_point
 from pipelines.labels import data_label_for
 from pipelines.publish.record import record_version
@@ -45,32 +45,37 @@ def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
     kinds={"duckdb"},
     description="The warehouse analysts read (warehouse/vetdx.duckdb), replaced whole by a checked build.",
 )
-def published_warehouse(
-    context: dg.AssetExecutionContext,
-    warehouse: WarehouseResource,
-    source_files: SourceFilesResource,
-) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, refresh_run: RefreshRun) -> dg.MaterializeResult:
     crash_point("publish_started")
     checks = _check_results(context)
     blocking = [c for c in checks if not c["passed"] and c["severity"] == "ERROR"]
     if blocking:  # blocking checks already stop this step; this guards a run that bypassed them
         names = ", ".join(f"{c['asset']}:{c['check']}" for c in blocking)
         raise dg.Failure(f"not publishing: {len(blocking)} ERROR check(s) failed: {names}")
-    store = warehouse.store
-    version_id = new_version_id(context.run.run_id)
-    label = data_label_for(source_files.raw_path)
-    with duckdb.connect(str(warehouse.build_path(context.run.run_id))) as con:
-        facts = record_version(con, version_id, context.run.run_id, label, checks)
+    store = refresh_run.warehouse.store
+    build = refresh_run.build
+    if not store.published.exists():
+        with duckdb.connect(str(build), read_only=True) as con:
+            loaded = con.execute("SELECT count(*) FROM audit.loads WHERE status = 'loaded'").fetchone()[0]
+        if loaded == 0:
+            raise dg.Failure(
+                f"not publishing: nothing is published yet and no file under {refresh_run.source_files.raw_dir}"
+                " loaded, so this would publish an empty warehouse"
+            )
+    version_id = new_version_id(refresh_run.run_id)
+    label = data_label_for(refresh_run.source_files.raw_path)
+    with duckdb.connect(str(build)) as con:
+        facts = record_version(con, version_id, refresh_run.run_id, label, checks)
     crash_point("version_recorded")
-    catalogue = catalogue_dir(warehouse.build_path(context.run.run_id)) / "static_index.html"
+    catalogue = catalogue_dir(build) / "static_index.html"
     if catalogue.exists():  # kept beside the version, so every export of it can carry it
         store.versions_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(catalogue, store.catalogue_path(version_id))
-    store.publish(context.run.run_id, version_id, facts, keep=warehouse.keep)
+    store.publish(refresh_run.run_id, version_id, facts, keep=refresh_run.warehouse.keep_versions)
 
     from pipelines.quality.docs import render_data_docs
 
-    docs = render_data_docs(warehouse.quality_dir(context.run.run_id))
+    docs = render_data_docs(refresh_run.quality_dir())
     warnings = [c for c in checks if not c["passed"]]
     return dg.MaterializeResult(
         metadata={
@@ -91,12 +96,12 @@ def published_warehouse(
     description="COMCEC export set of the published version: workbook, CSV, Parquet, charts, profiles.",
 )
 def exports(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource
+    context: dg.AssetExecutionContext, refresh_run: RefreshRun, exports: ExportsResource
 ) -> dg.MaterializeResult:
     from pipelines.exports.build import export_version
 
     crash_point("exports_started")
-    store = warehouse.store
+    store = refresh_run.warehouse.store
     version = store.current_version()
     if version is None:
         raise dg.Failure("nothing is published yet, so there is nothing to export")
