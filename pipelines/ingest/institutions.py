@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from pipelines.ingest import hints, reasons
+from pipelines.ingest import hints, reasons, rules
 from pipelines.ingest.columns import map_headers
 from pipelines.ingest.context import ParseContext
 from pipelines.ingest.grid import ROW
@@ -188,6 +188,8 @@ def _where(
                 f"{display_name}: required column '{name}' is missing and neither the sheet, "
                 f"title nor file name gives it",
             )
+    if year is not None:
+        year = rules.hinted_year(year, "sheet, title or file name", display_name, ctx.current_year)
     return country, year
 
 
@@ -208,14 +210,7 @@ def _constant_or_column(
     if year is None:
         h = cols["year"]
         value, bad = numeric(data, h)
-        checks.append(
-            Check(
-                reasons.INVALID_DATE,
-                h,
-                bad | not_whole(value) | ~value.is_between(2000, 2099).fill_null(False),
-                "is not a year between 2000 and 2099",
-            )
-        )
+        checks += rules.year_checks(h, value, bad, ctx.current_year)
         years = value.cast(pl.Int32, strict=False)
     else:
         years = pl.Series([year] * n, dtype=pl.Int32)
@@ -274,6 +269,7 @@ def parse_wide(
         checks += [
             Check(reasons.INVALID_NUMBER, h, bad, "is not a number"),
             Check(reasons.INVALID_NUMBER, h, fraction, "is not a whole number"),
+            rules.negative_check(h, value),
         ]
     frame = pl.concat([data, pl.DataFrame(parsed)], how="horizontal")
     good, rejects = split_rejects(frame, checks, display_name, table.sheet, table.headers)
@@ -331,6 +327,7 @@ def parse_long(
             checks.append(Check(reasons.INVALID_CHOICE, cols[name], series.is_null(), problem))
     checks += [
         Check(reasons.INVALID_NUMBER, cols["value"], bad, "is not a number"),
+        rules.negative_check(cols["value"], value),
     ]
     parsed = pl.DataFrame(
         {

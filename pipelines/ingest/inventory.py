@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.ingest import hints, reasons
+from pipelines.ingest import hints, reasons, rules
 from pipelines.ingest.columns import map_headers, vocabulary
 from pipelines.ingest.context import ParseContext
 from pipelines.ingest.grid import ROW
@@ -179,11 +179,7 @@ def _country_year(
     if "year" in cols:
         h = cols["year"]
         value, invalid = numeric(data, h)
-        bad = invalid | not_whole(value) | ~value.is_between(2000, 2099).fill_null(True)
-        checks.append(Check(reasons.INVALID_DATE, h, bad, "is not a year between 2000 and 2099"))
-        checks.append(
-            Check(reasons.MISSING_REQUIRED, h, data[h].is_null(), "year is empty", show_value=False)
-        )
+        checks += rules.year_checks(h, value, invalid, ctx.current_year)
         year = value.cast(pl.Int32, strict=False)
     else:
         found_year = hints.year_in([table.sheet or "", *table.title]) or hints.year_from_path(display_name)
@@ -192,6 +188,7 @@ def _country_year(
                 reasons.MISSING_REQUIRED_COLUMN,
                 f"{display_name}: required column 'year' is missing and the title and file name give no year",
             )
+        found_year = rules.hinted_year(found_year, "title or file name", display_name, ctx.current_year)
         year = pl.Series([found_year] * n, dtype=pl.Int32)
     return iso3, year, checks
 
@@ -200,6 +197,7 @@ def _count_checks(data: pl.DataFrame, header: str, value: pl.Series, invalid: pl
     return [
         Check(reasons.INVALID_NUMBER, header, invalid, "is not a number"),
         Check(reasons.INVALID_NUMBER, header, not_whole(value), "is not a whole number"),
+        rules.negative_check(header, value),
     ]
 
 

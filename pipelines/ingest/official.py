@@ -156,13 +156,11 @@ def _long_checks(data: pl.DataFrame, cols: dict[str, str], parsed: dict, ctx: Pa
     h, y_h = cols["value"], cols["year"]
     value, bad_value = numeric(data, h)
     year, bad_year = numeric(data, y_h)
-    not_year, out_of_scope = rules.year_verdict(year, ctx.current_year)
     parsed["__v0"] = value
     parsed["__year"] = year.cast(pl.Int32, strict=False)
     return [
         Check(reasons.INVALID_NUMBER, h, bad_value, "is not a number"),
-        Check(reasons.INVALID_DATE, y_h, bad_year | not_year, "is not a year"),
-        Check(reasons.YEAR_OUT_OF_SCOPE, y_h, out_of_scope, rules.out_of_scope_problem(ctx.current_year)),
+        *rules.year_checks(y_h, year, bad_year, ctx.current_year),
         _percent_check(h, value, parsed["__indicator"], ctx),
     ]
 

@@ -22,6 +22,10 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
+from pipelines.ingest import reasons
+from pipelines.ingest.model import FileRejected
+from pipelines.ingest.rejects import Check
+
 FIRST_YEAR = 2000  # the earliest reference year / survey round vetdx publishes
 FIRST_HISTORY_YEAR = 1900  # below this a "year" is a typo, not history
 LAST_PLAUSIBLE_YEAR = 2100  # above this a "year" is a typo, not a projection
@@ -83,3 +87,28 @@ def year_in_scope(year: int, current_year: int) -> bool:
 def percent_out_of_range(value: pl.Series, is_percent: pl.Series) -> pl.Series:
     """True where a percent indicator's value is outside 0-100."""
     return (is_percent & ~value.is_between(PERCENT_MIN, PERCENT_MAX)).fill_null(False)
+
+
+def year_checks(header: str, year: pl.Series, invalid: pl.Series, current_year: int) -> list[Check]:
+    """The row rules of a year column: empty, not a year, outside the reference period."""
+    not_year, out_of_scope = year_verdict(year, current_year)
+    return [
+        Check(reasons.MISSING_REQUIRED, header, year.is_null() & ~invalid, "year is empty", show_value=False),
+        Check(reasons.INVALID_DATE, header, invalid | not_year, "is not a year"),
+        Check(reasons.YEAR_OUT_OF_SCOPE, header, out_of_scope, out_of_scope_problem(current_year)),
+    ]
+
+
+def negative_check(header: str, value: pl.Series) -> Check:
+    """A count (institutions, students, items) below zero: the raw checks require >= 0."""
+    return Check(reasons.OUT_OF_RANGE, header, (value < 0).fill_null(False), "is negative: a count cannot be")
+
+
+def hinted_year(year: int, where: str, display_name: str, current_year: int) -> int:
+    """A year read from a title or file name, for every row: outside the period, the file is out."""
+    if not year_in_scope(year, current_year):
+        raise FileRejected(
+            reasons.YEAR_OUT_OF_SCOPE,
+            f"{display_name}: the year {year} given by the {where} {out_of_scope_problem(current_year)}",
+        )
+    return year

@@ -88,11 +88,11 @@ ACCEPTED = [
         9,
         {"equipment_inventory": 3},
         {
-            # The negative quantity is readable, so it is judged by its working count (more than
-            # the quantity) here; negative counts alone land and the quality gate stops them.
+            # A negative quantity is quarantined at ingest (out_of_range), as the blocking raw
+            # check (quantity >= 0) would reject it: it never reaches raw to stop publication.
             r.UNKNOWN_ITEM: 1,
-            r.INCONSISTENT_VALUES: 2,
-            r.OUT_OF_RANGE: 1,
+            r.INCONSISTENT_VALUES: 1,
+            r.OUT_OF_RANGE: 2,
             r.MISSING_REQUIRED: 1,
             r.DUPLICATE_KEY: 1,
         },
@@ -104,10 +104,10 @@ ACCEPTED = [
         "xlsx",
         None,
         4,
-        # The row with a negative count lands (7 long rows): the quality gate, not the parser,
-        # stops negative counts, so the refresh fails naming the row instead of dropping it.
-        {"institution_counts": 28},
-        {},
+        # The row with a negative count (7 long rows) is quarantined: the raw check (value >= 0)
+        # would block every country's publication for it (issue 12).
+        {"institution_counts": 21},
+        {r.OUT_OF_RANGE: 1},
     ),
     (
         "survey/2025/AZE_kobo.xlsx",
@@ -334,9 +334,10 @@ def test_ministry_workbook_layout(tmp_path: Path, ctx: ParseContext) -> None:
     }
     assert set(rows.filter(pl.col("measure") == "institutions")["sex"]) == {"total"}
     assert any("totals row" in n for n in parsed.notes)
-    assert parsed.tables[0].rejects["_row_number"].to_list() == []
-    negative = rows.filter(pl.col("value") < 0)
-    assert negative["_row_number"].unique().to_list() == [9]
+    rejects = parsed.tables[0].rejects
+    assert rejects.select("_row_number", "reason_code").rows() == [(9, r.OUT_OF_RANGE)]
+    assert "is negative" in rejects["message"][0]
+    assert rows.filter(pl.col("value") < 0).height == 0
 
 
 def test_world_bank_wide_melts_and_skips_missing(tmp_path: Path, ctx: ParseContext) -> None:
