@@ -28,9 +28,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         target = export.target_path(args.out, folder, settings.warehouse)
     con = session.open_sandbox(settings.warehouse)
     try:
-        result = session.run_script(con, settings.warehouse, sql, source)
+        result, last = session.run_script(con, settings.warehouse, sql, source)
         if target is not None:
-            rows = export.write(result, target)
+            rows = export.write(result, last, target)
             print(f"{rows} row{'s' if rows != 1 else ''} written to {target}")
             return 0
         if not result.description:

@@ -84,8 +84,8 @@ class AnalystConnection:
         """Write the rows of `query` to NAME.csv, .parquet or .xlsx in the operator's export folder."""
         folder = export.export_folder(exports_dir or cfg.Settings.from_env().exports_dir)
         target = export.target_path(name, folder, self.warehouse)
-        result = session.run_script(self._con, self.warehouse, query, "the query")
-        export.write(result, target)
+        result, last = session.run_script(self._con, self.warehouse, query, "the query")
+        export.write(result, last, target)
         return target
 
     def close(self) -> None:

@@ -48,9 +48,13 @@ def target_path(name: str, folder: Path, warehouse: Path) -> Path:
     return folder / name
 
 
-def write(result: duckdb.DuckDBPyConnection, target: Path) -> int:
-    """Write every row of `result` to `target` (format from the suffix); the number of rows."""
-    if not result.description:
+# What returns rows an analyst means to keep; CREATE ... AS returns a row count, not a result.
+_ROW_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.CALL})
+
+
+def write(result: duckdb.DuckDBPyConnection, statement: duckdb.Statement, target: Path) -> int:
+    """Write every row of `result` (of `statement`) to `target`, format from the suffix; the row count."""
+    if statement.type not in _ROW_STATEMENTS or not result.description:
         raise BadInput("--out needs a statement that returns rows (the last one of the script)")
     columns = [d[0] for d in result.description]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +93,7 @@ def _write_csv(columns: list[str], batches: Iterator[list[tuple]], path: Path) -
 def _write_parquet(result: duckdb.DuckDBPyConnection, path: Path) -> int:
     import pyarrow.parquet as pq  # only exports need pyarrow (~0.2 s to import)
 
-    reader = result.fetch_record_batch(_BATCH)
+    reader = result.to_arrow_reader(_BATCH)
     rows = 0
     with pq.ParquetWriter(path, reader.schema) as writer:
         for batch in reader:

@@ -93,13 +93,13 @@ def open_sandbox(path: Path) -> duckdb.DuckDBPyConnection:
 
 def run_script(
     con: duckdb.DuckDBPyConnection, path: Path, sql: str, source: str
-) -> duckdb.DuckDBPyConnection:
-    """Check every statement, then run them in order; the result of the last one is returned."""
+) -> tuple[duckdb.DuckDBPyConnection, duckdb.Statement]:
+    """Check every statement, then run them in order; the last one with its result."""
     statements = policy.gate(con, sql, source)
     result = con
     for statement in statements:
         result = execute(con, path, statement)
-    return result
+    return result, statements[-1]
 
 
 def execute(con: duckdb.DuckDBPyConnection, path: Path, statement) -> duckdb.DuckDBPyConnection:
