@@ -13,12 +13,12 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
-
 from pipelines import i18n
-from pipelines.exports import charts, report
+from pipelines.exports import report
+from pipelines.exports.chart_set import ChartSet, write_charts
 from pipelines.exports.manifest import build_manifest, write_manifest
 from pipelines.exports.marts import PublishedData, read_published
+from pipelines.exports.pdf import summary_name, write_pdfs
 from pipelines.exports.profiles import write_profiles
 from pipelines.exports.tables import write_mart_files
 from pipelines.exports.workbook import write_workbook
@@ -74,65 +74,11 @@ def write_set(folder: Path, data: PublishedData, lang: str, version: str) -> lis
     files = [write_workbook(folder / name, data, lang, version, profiles)]
     files += write_mart_files(data.marts, folder / "data")
     files += write_charts(folder / "charts", data, lang, profiles)
-    files += write_profiles(folder / "profiles", data, lang, version, name, profiles)
-    return files
-
-
-def write_charts(
-    folder: Path, data: PublishedData, lang: str, profiles: dict[str, report.CountryProfile]
-) -> list[Path]:
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
-    note = i18n.data_label_text(data.data_label, lang)
-    names = report.node_names(data, lang)
-    countries = report.country_names(data, lang)
-    dims = data.dimensions
-    round_ = data.latest_round
-    files: list[Path] = []
-
-    matrix = report.heatmap_matrix(data)
-    files += charts.heatmap(
-        matrix,
-        [countries[c] for c in matrix["iso3"]],
-        [names.get(c, c) for c in matrix.columns[1:]],
-        f"{t('chart_heatmap')} - {round_}",
-        note,
-        folder / "heatmap",
+    radar = ChartSet(data, lang, profiles).radar_canvas_possible()
+    files += write_profiles(
+        folder / "profiles", data, lang, version, name, profiles, summary_name(version, lang), radar
     )
-    for dimension in dims:
-        table = report.ranking(data, dimension, lang)
-        scored = table.filter(pl.col("score").is_not_null())
-        files += charts.ranking(
-            table,
-            [countries[c] for c in scored["iso3"]],
-            f"{names.get(dimension, dimension)} - {round_}",
-            t("col_score"),
-            t("chart_rank_interval"),
-            note,
-            folder / f"ranking_{dimension}",
-        )
-    files += charts.trends(
-        report.oic_medians_by_round(data),
-        {d: names.get(d, d) for d in dims},
-        f"{t('chart_trends')} ({t('col_oic_median')})",
-        t("col_score"),
-        note,
-        folder / "trends",
-    )
-    spokes = [d for d in dims if d != "overall"]
-    canvas = charts.RadarCanvas([names.get(d, d) for d in spokes])
-    for iso3, profile in profiles.items():
-        by_dim = {row["dimension"]: row for row in profile.scores.to_dicts()}
-        series = {
-            profile.name: [by_dim.get(d, {}).get("score") for d in spokes],
-            t("col_oic_median"): [by_dim.get(d, {}).get("oic_median") for d in spokes],
-            f"{t('col_group_median')} ({i18n.group_label(profile.oic_group, lang)})": [
-                by_dim.get(d, {}).get("group_median") for d in spokes
-            ],
-        }
-        files += canvas.draw(
-            series, f"{profile.name} - {t('chart_radar')} - {round_}", note, folder / "radar" / iso3
-        )
-    canvas.close()
+    files += write_pdfs(folder, data, lang, version, profiles)
     return files
 
 

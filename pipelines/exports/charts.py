@@ -35,20 +35,28 @@ OIC_COLOUR = "#d08c00"
 GROUP_COLOUR = "#6a8f3c"
 
 
-def save(fig: Figure, stem: Path, tight: bool = True) -> list[Path]:
+def save(fig: Figure, stem: Path, tight: bool = True, close: bool | None = None) -> list[Path]:
     """`stem`.png and `stem`.svg, without timestamps or software versions inside.
 
-    `tight=False` keeps the figure open for reuse and skips the bounding-box pass (one extra draw).
+    `tight=False` skips the bounding-box pass (one extra draw) and, unless `close`, keeps the figure
+    open for reuse.
     """
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     bbox = "tight" if tight else None
     # zlib level 3: ~15% faster than the default 6 for ~5% larger files, over 130 PNGs per language
-    fig.savefig(png, dpi=DPI, bbox_inches=bbox, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
-    fig.savefig(svg, bbox_inches=bbox, metadata={"Date": None, "Creator": None})
-    if tight:
+    with plt.rc_context(STYLE):  # the SVG hash salt and text-as-text apply at save time
+        fig.savefig(
+            png, dpi=DPI, bbox_inches=bbox, metadata={"Software": None}, pil_kwargs={"compress_level": 3}
+        )
+        fig.savefig(svg, bbox_inches=bbox, metadata={"Date": None, "Creator": None})
+    if tight if close is None else close:
         plt.close(fig)
     return [png, svg]
+
+
+NOTE_WIDTH = 150  # characters per line of a chart note at 6 pt on a 7-8 in wide chart
+MISSING_MARK = "×"  # drawn in heatmap cells without a score
 
 
 def _footer(fig: Figure, note: str, below: bool = False) -> None:
@@ -58,50 +66,68 @@ def _footer(fig: Figure, note: str, below: bool = False) -> None:
     fig.text(0.01, y, note, fontsize=6, color="#8b0000", ha="left", va=va)
 
 
-def heatmap(
+def wrap_note(text: str, width: int = NOTE_WIDTH) -> str:
+    return "\n".join(textwrap.wrap(text, width)) if text else ""
+
+
+def heatmap_figure(
     matrix: pl.DataFrame,
     row_labels: Sequence[str],
     column_labels: Sequence[str],
     title: str,
     note: str,
-    stem: Path,
-) -> list[Path]:
-    """Rows = countries, columns = dimensions; score 0-100, blank where there is no score."""
+    colour_label: str,
+    missing_label: str,
+) -> Figure:
+    """Rows = countries, columns = dimensions; score 0-100; a cell without a score is grey with a
+    cross, and the legend under the chart says so."""
     values = matrix.drop("iso3").to_numpy().astype(float)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.5, max(4.0, 0.16 * len(row_labels) + 1.5)))
+        ax.set_facecolor("#d9d9d9")  # masked (missing) cells show the axes background
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="RdYlGn", vmin=0, vmax=100)
         ax.set_xticks(range(len(column_labels)), column_labels, rotation=30, ha="right")
         ax.set_yticks(range(len(row_labels)), row_labels, fontsize=6)
         for (i, j), value in np.ndenumerate(values):
-            if not np.isnan(value):
-                ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=5)
-        fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+            text = MISSING_MARK if np.isnan(value) else f"{value:.0f}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=5)
+        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+        bar.set_label(colour_label)
         ax.set_title(title)
+        if np.isnan(values).any():
+            ax.set_xlabel(missing_label)
         _footer(fig, note, below=True)
-        return save(fig, stem)
+        return fig
 
 
-def ranking(
+def ranking_figure(
     table: pl.DataFrame,
     labels: Sequence[str],
     title: str,
     score_label: str,
     rank_label: str,
     note: str,
-    stem: Path,
-) -> list[Path]:
-    """Left: score bars in rank order. Right: the 5th-95th percentile rank interval and the rank."""
+    left_out: str = "",
+) -> Figure:
+    """Left: score bars in rank order. Right: the 5th-95th percentile rank interval and the rank.
+    `left_out` names the countries without a score (and why) under the chart."""
     scored = table.filter(pl.col("score").is_not_null())
     n = scored.height
+    left_out = wrap_note(left_out)
+    note_lines = left_out.count("\n") + 1 if left_out else 0
     with plt.rc_context(STYLE):
-        height = max(3.0, 0.16 * n + 1.5)
+        bottom = 0.7 + 0.11 * note_lines  # inches: axis label, then one 6 pt line per note line
+        height = max(3.0, 0.16 * n + 0.8 + bottom)
         fig, (bars, ranks) = plt.subplots(
             1, 2, sharey=True, figsize=(8, height), gridspec_kw={"width_ratios": [3, 2]}
         )
         # Fixed margins in inches (country names need ~1.9 in at 6 pt) instead of a tight bounding box,
         # which costs a whole extra draw of 57 labelled rows.
-        fig.subplots_adjust(left=1.9 / 8, right=0.98, bottom=0.7 / height, top=1 - 0.45 / height, wspace=0.08)
+        fig.subplots_adjust(
+            left=1.9 / 8, right=0.98, bottom=bottom / height, top=1 - 0.45 / height, wspace=0.08
+        )
+        if left_out:
+            fig.text(0.01, 0.15 / height, left_out, fontsize=6, ha="left", va="bottom", color="#333333")
         y = np.arange(n)
         bars.barh(y, scored["score"].to_numpy(), color=COUNTRY_COLOUR)
         bars.set_yticks(y, list(labels)[:n], fontsize=6)
@@ -118,9 +144,7 @@ def ranking(
         ranks.set_xlabel(rank_label)
         fig.suptitle(title)
         _footer(fig, note)
-        paths = save(fig, stem, tight=False)
-        plt.close(fig)
-        return paths
+        return fig
 
 
 class RadarCanvas:
@@ -129,14 +153,20 @@ class RadarCanvas:
     Drawn on plain axes (rings and spokes as lines) rather than Matplotlib's polar projection, and the
     figure is built once per language: 57 radars then take ~0.1 s each instead of ~0.8 s with a fresh
     polar figure and a tight bounding box. The first spoke points up and the spokes run clockwise, as
-    report radars are read. A missing score leaves a gap in the outline rather than a made-up value.
+    report radars are read. A missing score leaves a gap in the outline rather than a made-up value,
+    and the note under the legend names the spokes without a score. A radar needs three spokes
+    (`MIN_SPOKES`); with fewer the caller draws none and says so.
     """
+
+    MIN_SPOKES = 3
 
     COLOURS = (COUNTRY_COLOUR, OIC_COLOUR, GROUP_COLOUR)
     RINGS = (25, 50, 75, 100)
     LABEL_WIDTH = 20  # characters per line of a spoke label; longer names wrap
 
     def __init__(self, axes_labels: Sequence[str]) -> None:
+        if len(axes_labels) < self.MIN_SPOKES:
+            raise ValueError(f"a radar needs at least {self.MIN_SPOKES} spokes, got {len(axes_labels)}")
         angles = np.pi / 2 - np.linspace(0, 2 * np.pi, len(axes_labels), endpoint=False)
         self.cos, self.sin = np.cos(angles), np.sin(angles)
         with plt.rc_context(STYLE):
@@ -159,18 +189,20 @@ class RadarCanvas:
             self.lines = [ax.plot([], [], color=c, linewidth=1.5, label=" ")[0] for c in self.COLOURS]
             self.fills = [ax.fill([0], [0], color=c, alpha=0.08)[0] for c in self.COLOURS]
             self.legend = self.fig.legend(
-                loc="lower center", bbox_to_anchor=(0.5, 0.03), ncols=3, fontsize=7, frameon=False
+                loc="lower center", bbox_to_anchor=(0.5, 0.06), ncols=3, fontsize=7, frameon=False
             )
             self.title = self.fig.suptitle(" ", y=0.97)
+            self.missing = self.fig.text(0.5, 0.055, " ", fontsize=6, color="#333333", ha="center", va="top")
             self.footer = self.fig.text(0.01, 0.005, " ", fontsize=6, color="#8b0000", ha="left", va="bottom")
 
     @staticmethod
     def _closed(values: np.ndarray) -> np.ndarray:
         return np.append(values, values[0])
 
-    def draw(
-        self, series: dict[str, Sequence[float | None]], title: str, note: str, stem: Path
-    ) -> list[Path]:
+    def render(
+        self, series: dict[str, Sequence[float | None]], title: str, note: str, missing: str = ""
+    ) -> Figure:
+        """Put one country's series on the figure (for `draw`, or a PDF page)."""
         for line, fill, text, (name, values) in zip(
             self.lines, self.fills, self.legend.get_texts(), series.items(), strict=False
         ):
@@ -181,21 +213,21 @@ class RadarCanvas:
             text.set_text(name)
         self.title.set_text(title)
         self.footer.set_text(note)
-        with plt.rc_context(STYLE):
-            return save(self.fig, stem, tight=False)
+        self.missing.set_text(wrap_note(missing, 110) or " ")
+        return self.fig
 
     def close(self) -> None:
         plt.close(self.fig)
 
 
-def trends(
+def trends_figure(
     medians: pl.DataFrame,
     dimension_labels: dict[str, str],
     title: str,
     score_label: str,
+    round_label: str,
     note: str,
-    stem: Path,
-) -> list[Path]:
+) -> Figure:
     """OIC median of each dimension across rounds (`medians`: round, dimension, value)."""
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7, 4))
@@ -210,7 +242,8 @@ def trends(
         ax.set_xticks(rounds, [str(r) for r in rounds])
         ax.set_ylim(0, 100)
         ax.set_ylabel(score_label)
+        ax.set_xlabel(round_label)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.set_title(title)
         _footer(fig, note)
-        return save(fig, stem)
+        return fig

@@ -1,7 +1,8 @@
 """Country profiles as HTML pages (one per country plus an index), usable as a report annex.
 
-The pages are static files next to the charts they embed (`../charts/radar/<ISO3>.svg`), so the export
-folder can be zipped or put on a web server as it is. Printing a page from a browser gives its PDF.
+The pages are static files next to the charts they embed (`../charts/radar/<ISO3>.svg`), with their
+styles inline and no network reference, so the export folder works offline, zipped or on a web server
+as it is. Each page links its PDF (`<ISO3>.pdf`, written by `pdf.py` from the same figures).
 """
 
 from __future__ import annotations
@@ -29,8 +30,12 @@ def write_profiles(
     version: str,
     workbook_name: str,
     profiles: dict[str, report.CountryProfile],
+    summary_pdf: str,
+    radar: bool,
 ) -> list[Path]:
+    """`radar`: the set has radar charts (a root with three or more children)."""
     folder.mkdir(parents=True, exist_ok=True)
+    names = report.node_names(data, lang)
     common = {
         "lang": lang,
         "rtl": i18n.is_rtl(lang),
@@ -38,6 +43,9 @@ def write_profiles(
         "note": i18n.data_label_text(data.data_label, lang),
         "version": version,
         "num": lambda value: i18n.fmt_number(value, lang),
+        "ltr": lambda value: i18n.ltr(str(value), lang),
+        "raw": _attribute_number,
+        "radar": radar,
     }
     written: list[Path] = []
     for iso3, profile in profiles.items():
@@ -45,6 +53,8 @@ def write_profiles(
             **common,
             profile=profile,
             group=i18n.group_label(profile.oic_group, lang),
+            income=i18n.income_label(profile.income_group, lang),
+            missing=[(names.get(d, d), i18n.reason(why, lang, names)) for d, why in profile.missing.items()],
             scores=profile.scores.to_dicts(),
             strengths=profile.strengths.to_dicts(),
             weaknesses=profile.weaknesses.to_dicts(),
@@ -56,10 +66,21 @@ def write_profiles(
         for row in overall.select("rank", "iso3", "country", "oic_group", "score").to_dicts()
     ]
     index = _ENV.get_template("index.html.j2").render(
-        **common, rows=rows, round=data.latest_round, marts=list(PUBLIC_MARTS), workbook=workbook_name
+        **common,
+        rows=rows,
+        round=data.latest_round,
+        marts=list(PUBLIC_MARTS),
+        workbook=workbook_name,
+        summary_pdf=summary_pdf,
     )
     written.append(_write(folder / "index.html", index))
     return written
+
+
+def _attribute_number(value: float | None) -> str:
+    """Machine-readable value for a data attribute: 6 decimals at most, so float noise such as
+    8.049999999999955 reads 8.05."""
+    return "" if value is None else repr(round(value, 6))
 
 
 def _write(path: Path, text: str) -> Path:

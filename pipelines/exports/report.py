@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipelines import i18n
 from pipelines.exports.marts import PublishedData
 
 STRENGTHS_SHOWN = 3  # indicators listed as strengths and as weaknesses on a profile
@@ -105,11 +106,12 @@ class CountryProfile:
     oic_group: str | None
     income_group: str | None
     round: int
-    scores: (
-        pl.DataFrame
-    )  # dimension, name, score, rank, oic_median, group_median, diff_oic_median, diff_group_median
-    strengths: pl.DataFrame  # indicator, name, score, oic_median, diff_oic_median
+    # dimension, name, score, rank, oic_median, group_median, gap_to_oic_median, gap_to_group_median
+    scores: pl.DataFrame
+    strengths: pl.DataFrame  # indicator, name, score, oic_median, gap_to_oic_median
     weaknesses: pl.DataFrame
+    missing: dict[str, str]  # dimension -> why it has no score (as `missing_reason` says)
+    nodes: pl.DataFrame  # node, score, oic_median, group_median of every node (radar spokes)
 
 
 def country_profiles(data: PublishedData, lang: str) -> dict[str, CountryProfile]:
@@ -121,7 +123,8 @@ def country_profiles(data: PublishedData, lang: str) -> dict[str, CountryProfile
 def country_profile(data: PublishedData, iso3: str, lang: str) -> CountryProfile:
     """Scores of the latest round against the OIC and group medians; strengths and weaknesses.
 
-    Strengths (weaknesses) are the indicators whose normalised score is furthest above (below) the
+    Gaps follow the marts' one sign convention (`gap_to_* = benchmark - score`): positive = behind.
+    Strengths (weaknesses) are the indicators whose normalised score is furthest ahead of (behind) the
     OIC median of the same indicator in the same round; an indicator at the median is neither.
     """
     round_ = data.latest_round
@@ -139,8 +142,8 @@ def country_profile(data: PublishedData, iso3: str, lang: str) -> CountryProfile
         .join(group, on="node", how="left")
         .with_columns(
             name=pl.col("node").replace_strict(names, default=pl.col("node")),
-            diff_oic_median=pl.col("score") - pl.col("oic_median"),
-            diff_group_median=pl.col("score") - pl.col("group_median"),
+            gap_to_oic_median=pl.col("oic_median") - pl.col("score"),
+            gap_to_group_median=pl.col("group_median") - pl.col("score"),
         )
     )
     order = {code: i for i, code in enumerate(data.dimensions)}
@@ -155,23 +158,29 @@ def country_profile(data: PublishedData, iso3: str, lang: str) -> CountryProfile
             "rank",
             "oic_median",
             "group_median",
-            "diff_oic_median",
-            "diff_group_median",
+            "gap_to_oic_median",
+            "gap_to_group_median",
         )
     )
     indicators = compared.filter(
-        (pl.col("node_type") == "indicator") & pl.col("diff_oic_median").is_not_null()
-    ).select(pl.col("node").alias("indicator"), "name", "score", "oic_median", "diff_oic_median")
+        (pl.col("node_type") == "indicator") & pl.col("gap_to_oic_median").is_not_null()
+    ).select(pl.col("node").alias("indicator"), "name", "score", "oic_median", "gap_to_oic_median")
     strengths = (
-        indicators.filter(pl.col("diff_oic_median") > 0)
-        .sort(["diff_oic_median", "indicator"], descending=[True, False])
+        indicators.filter(pl.col("gap_to_oic_median") < 0)
+        .sort(["gap_to_oic_median", "indicator"])
         .head(STRENGTHS_SHOWN)
     )
     weaknesses = (
-        indicators.filter(pl.col("diff_oic_median") < 0)
-        .sort(["diff_oic_median", "indicator"])
+        indicators.filter(pl.col("gap_to_oic_median") > 0)
+        .sort(["gap_to_oic_median", "indicator"], descending=[True, False])
         .head(STRENGTHS_SHOWN)
     )
+    missing = {
+        row["node"]: row["missing_reason"]
+        for row in compared.filter(
+            pl.col("node").is_in(data.dimensions) & pl.col("score").is_null()
+        ).iter_rows(named=True)
+    }
     return CountryProfile(
         iso3=iso3,
         name=country[f"name_{lang}"] or country["name_en"],
@@ -181,4 +190,30 @@ def country_profile(data: PublishedData, iso3: str, lang: str) -> CountryProfile
         scores=dimension_rows,
         strengths=strengths,
         weaknesses=weaknesses,
+        missing=missing,
+        nodes=compared.select("node", "score", "oic_median", "group_median"),
     )
+
+
+def unscored(
+    data: PublishedData, dimension: str, lang: str, round_: int | None = None
+) -> list[tuple[str, str]]:
+    """(country name, reason) of every country without a score on `dimension` in the round: what a
+    chart of that dimension leaves out and why."""
+    table = ranking(data, dimension, lang, round_).filter(pl.col("score").is_null())
+    names = node_names(data, lang)
+    countries = country_names(data, lang)
+    return [
+        (countries.get(iso3, iso3), i18n.reason(why, lang, names, short=True) or "")
+        for iso3, why in zip(table["iso3"], table["missing_reason"], strict=True)
+    ]
+
+
+def radar_spokes(data: PublishedData) -> list[str]:
+    """The root's children, in the catalogue's order: the spokes of a country's radar. A root over
+    leaves (a tree of depth 1) has indicators as spokes; a root with no children has none."""
+    nodes = data.marts["indicators"]
+    roots = nodes.filter(pl.col("parent").is_null())["code"].to_list()
+    children = nodes.filter(pl.col("parent").is_in(roots))["code"].to_list()
+    order = {c: i for i, c in enumerate(data.dimensions)}
+    return sorted(children, key=lambda c: (order.get(c, len(order)), c))

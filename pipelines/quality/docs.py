@@ -1,9 +1,11 @@
-"""Great Expectations Data Docs for one run's validation reports.
+"""The quality report of one run: static HTML pages built from the GX validation results, offline.
 
 The checks write one ValidationReport JSON per suite, each carrying its scopes' merged GX suite
-validation results. Here an ephemeral GX context with a local Data Docs site rooted in the results
-folder loads those results into its validation results store and lets GX's own site builder render
-them, so the pages are GX Data Docs (index, one page per validated scope) built from chunked runs.
+validation results (`gx_results`). GX's own Data Docs render the same results, but their pages load
+their scripts and styles from 8 CDN hosts and show a blank index without internet, which is how many
+offices that read them work. So the pages are rendered here from those results: an index with one row
+per validated scope and one page per scope listing every expectation with its verdict, counts and
+examples. Styles are inline; no page references a network resource or runs a script.
 """
 
 from __future__ import annotations
@@ -12,48 +14,191 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import great_expectations as gx
-from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
-from great_expectations.core.run_identifier import RunIdentifier
-from great_expectations.data_context.types.base import ProgressBarsConfig
-from great_expectations.data_context.types.resource_identifiers import (
-    ExpectationSuiteIdentifier,
-    ValidationResultIdentifier,
-)
+import jinja2
 
-SITE = "vetdx_quality"
+SITE_DIR = "data_docs"
+MAX_EXAMPLES = 20  # unexpected values shown per expectation (GX keeps up to 20 in partial lists)
+
+_STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em; color: #222; max-width: 75em; }
+table { border-collapse: collapse; margin: .6em 0 1.4em; }
+th, td { border: 1px solid #bbb; padding: .25em .6em; vertical-align: top; text-align: left; }
+th { background: #1f5f8b; color: #fff; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.ok { color: #1b6e1b; font-weight: bold; }
+.fail { color: #9c0006; font-weight: bold; }
+.muted { color: #666; font-size: .9em; }
+code { font-size: .9em; }
+"""
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+_INDEX = _ENV.from_string("""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8">
+<title>vetdx quality report - {{ run }}</title>
+<style>{{ style|safe }}</style></head>
+<body>
+<h1>vetdx quality report</h1>
+<p>Run <code>{{ run }}</code> · validated {{ time }} · {{ scopes|length }} validated scopes,
+{{ failed }} with failed expectations.</p>
+<table id="scopes">
+<thead><tr><th>Scope</th>
+<th>Relation</th>
+<th>Status</th>
+<th>Severity</th>
+<th>Expectations</th>
+<th>Passed</th>
+<th>Failed</th>
+<th>Rows judged</th></tr></thead>
+<tbody>
+{% for s in scopes %}<tr data-scope="{{ s.name }}">
+<td><a href="validations/{{ s.file }}">{{ s.name }}</a></td>
+
+<td><code>{{ s.relation }}</code></td>
+<td class="{{ 'ok' if s.success else 'fail' }}">{{ 'passed' if s.success else 'failed' }}</td>
+<td>{{ s.severity or '' }}</td>
+<td class="num">{{ s.evaluated }}</td>
+<td class="num">{{ s.passed }}</td>
+<td class="num">{{ s.failed }}</td>
+<td class="num">{{ s.rows }}</td></tr>
+{% endfor %}</tbody>
+</table>
+<p class="muted">Rendered by vetdx from the Great Expectations validation results of the run
+(one JSON report per suite beside this folder).</p>
+</body>
+</html>
+""")
+
+_PAGE = _ENV.from_string("""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8">
+<title>{{ name }} - vetdx quality report</title>
+<style>{{ style|safe }}</style></head>
+<body>
+<p><a href="../index.html">vetdx quality report</a> · run <code>{{ run }}</code></p>
+<h1>{{ name }}</h1>
+<p>Relation <code>{{ relation }}</code> ·
+<span class="{{ 'ok' if success else 'fail' }}">{{ 'passed' if success else 'failed' }}</span>
+· {{ stats.evaluated_expectations }} expectations, {{ stats.successful_expectations }} passed,
+{{ stats.unsuccessful_expectations }} failed.</p>
+<table id="expectations">
+<thead><tr><th>Expectation</th>
+<th>Column</th>
+<th>Arguments</th>
+<th>Status</th>
+<th>Severity</th>
+<th>Elements</th>
+<th>Unexpected</th>
+<th>Unexpected %</th>
+<th>Examples</th></tr></thead>
+<tbody>
+{% for r in results %}<tr data-expectation="{{ r.type }}"><td><code>{{ r.type }}</code></td>
+<td>{{ r.column }}</td>
+<td><code>{{ r.kwargs }}</code></td>
+<td class="{{ 'ok' if r.success else 'fail' }}">{{ 'passed' if r.success else 'failed' }}</td>
+<td>{{ r.severity }}</td>
+<td class="num">{{ r.element_count }}</td>
+<td class="num">{{ r.unexpected_count }}</td>
+<td class="num">{{ r.unexpected_percent }}</td>
+<td>{{ r.examples }}{% if r.error %}<br><span class="fail">{{ r.error }}</span>{% endif %}</td></tr>
+{% endfor %}</tbody>
+</table>
+</body>
+</html>
+""")
 
 
 def render_data_docs(results_dir: Path) -> Path:
-    """Build the Data Docs site into `results_dir/data_docs` and return its index.html."""
-    site_dir = results_dir / "data_docs"
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    context.add_data_docs_site(
-        site_name=SITE,
-        site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        },
-    )
-    run_id = RunIdentifier(run_name=results_dir.name, run_time=_run_time(results_dir))
-    for report in sorted(results_dir.glob("*.json")):
-        data = json.loads(report.read_text(encoding="utf-8"))
-        for raw in data.get("gx_results", []) if isinstance(data, dict) else []:  # other JSON: not ours
-            result = expectationSuiteValidationResultSchema.load(raw)
-            result.meta["run_id"] = run_id  # GX shows it as the page's run name and time
-            key = ValidationResultIdentifier(
-                expectation_suite_identifier=ExpectationSuiteIdentifier(name=result.suite_name),
-                run_id=run_id,
-                batch_identifier=result.suite_name,
+    """Write the quality pages into `results_dir/data_docs` and return its index.html."""
+    site = results_dir / SITE_DIR
+    pages = site / "validations"
+    pages.mkdir(parents=True, exist_ok=True)
+    run = results_dir.name
+    scopes = []
+    for report_path in sorted(results_dir.glob("*.json")):
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        if not isinstance(report, dict):  # other JSON: not ours
+            continue
+        for raw in report.get("gx_results", []):
+            scope = _scope(raw, report)
+            (pages / scope["file"]).write_text(
+                _PAGE.render(style=_STYLE, run=run, **scope["page"]), encoding="utf-8", newline="\n"
             )
-            context.validation_results_store.set(key, result)
-    context.build_data_docs(site_names=[SITE])
-    return site_dir / "index.html"
+            scopes.append(scope)
+    index = site / "index.html"
+    failed = sum(not s["success"] for s in scopes)
+    index.write_text(
+        _INDEX.render(style=_STYLE, run=run, time=_run_time(results_dir), scopes=scopes, failed=failed),
+        encoding="utf-8",
+        newline="\n",
+    )
+    return index
 
 
-def _run_time(results_dir: Path) -> dt.datetime:
-    """When the reports were written: the newest report's modification time."""
+def _scope(raw: dict, report: dict) -> dict:
+    """One GX suite validation result as an index row and its page."""
+    name = raw.get("suite_name") or report.get("suite", "suite")
+    stats = {
+        "evaluated_expectations": 0,
+        "successful_expectations": 0,
+        "unsuccessful_expectations": 0,
+        **raw.get("statistics", {}),
+    }
+    relation = report.get("relation", "")
+    results = [_result(r) for r in raw.get("results", [])]
+    return {
+        "name": name,
+        "file": f"{_file_stem(name)}.html",
+        "relation": relation,
+        "success": bool(raw.get("success")),
+        "severity": report.get("severity"),
+        "evaluated": stats["evaluated_expectations"],
+        "passed": stats["successful_expectations"],
+        "failed": stats["unsuccessful_expectations"],
+        "rows": report.get("row_count", ""),
+        "page": {
+            "name": name,
+            "relation": relation,
+            "success": bool(raw.get("success")),
+            "stats": stats,
+            "results": results,
+        },
+    }
+
+
+def _result(raw: dict) -> dict:
+    config = raw.get("expectation_config", {})
+    kwargs = dict(config.get("kwargs", {}))
+    column = kwargs.pop("column", None) or ", ".join(
+        str(kwargs.pop(k)) for k in ("column_A", "column_B") if k in kwargs
+    )
+    kwargs.pop("batch_id", None)
+    result = raw.get("result", {}) or {}
+    examples = result.get("partial_unexpected_list") or []
+    percent = result.get("unexpected_percent")
+    exception = raw.get("exception_info", {}) or {}
+    return {
+        "type": config.get("type", ""),
+        "column": column or "",
+        "kwargs": json.dumps(kwargs, ensure_ascii=False, sort_keys=True, default=str) if kwargs else "",
+        "success": bool(raw.get("success")),
+        "severity": config.get("severity", ""),
+        "element_count": result.get("element_count", ""),
+        "unexpected_count": result.get("unexpected_count", ""),
+        "unexpected_percent": "" if percent is None else f"{percent:.2f}",
+        "examples": ", ".join(
+            json.dumps(e, ensure_ascii=False, default=str) for e in examples[:MAX_EXAMPLES]
+        ),
+        "error": exception.get("exception_message") if exception.get("raised_exception") else None,
+    }
+
+
+def _file_stem(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+
+
+def _run_time(results_dir: Path) -> str:
+    """When the reports were written: the newest report's modification time (UTC)."""
     times = [p.stat().st_mtime for p in results_dir.glob("*.json")] or [results_dir.stat().st_mtime]
-    return dt.datetime.fromtimestamp(max(times), tz=dt.UTC)
+    return dt.datetime.fromtimestamp(max(times), tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

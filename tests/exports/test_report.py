@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from pipelines.exports import report
+from pipelines.exports.chart_set import ChartSet, write_charts
 from pipelines.exports.marts import PublishedData
 
 
@@ -119,11 +120,12 @@ def _data() -> PublishedData:
 
 
 def test_strengths_and_weaknesses_are_the_indicators_furthest_from_the_oic_median():
+    """Gaps are median - score (the marts' sign): a strength has a negative gap."""
     profile = report.country_profile(_data(), "AAA", "en")
     assert profile.strengths["indicator"].to_list() == ["i1", "i2"]  # i3 sits on the median: neither
-    assert profile.strengths["diff_oic_median"].to_list() == pytest.approx([30.0, 5.0])
+    assert profile.strengths["gap_to_oic_median"].to_list() == pytest.approx([-30.0, -5.0])
     assert profile.weaknesses["indicator"].to_list() == ["i4"]
-    assert profile.weaknesses["diff_oic_median"].to_list() == pytest.approx([-20.0])
+    assert profile.weaknesses["gap_to_oic_median"].to_list() == pytest.approx([20.0])
 
 
 def test_profile_compares_dimensions_with_the_oic_and_own_group_medians():
@@ -131,8 +133,75 @@ def test_profile_compares_dimensions_with_the_oic_and_own_group_medians():
     rows = {r["dimension"]: r for r in profile.scores.to_dicts()}
     assert list(rows) == ["overall", "infrastructure"]
     assert rows["infrastructure"]["name"] == "Infrastructures"
-    assert rows["infrastructure"]["diff_oic_median"] == pytest.approx(15.0)
-    assert rows["infrastructure"]["diff_group_median"] == pytest.approx(5.0)  # Arab group median 55
+    # score 60 against the OIC median 45 and the Arab group median 55: ahead of both
+    assert rows["infrastructure"]["gap_to_oic_median"] == pytest.approx(-15.0)
+    assert rows["infrastructure"]["gap_to_group_median"] == pytest.approx(-5.0)
+
+
+def test_profile_and_mart_gaps_share_one_sign():
+    """The profile's gap to the OIC median equals the mart's gap_to_oic_median when both use the same
+    median: BBB scores 40 against 50, so both say +10 (behind)."""
+    data = _data()
+    data.marts["gap_indices"] = data.marts["gap_indices"].with_columns(
+        gap_to_oic_median=pl.lit(50.0) - pl.col("score")
+    )
+    profile = report.country_profile(data, "BBB", "en")
+    mart = data.marts["gap_indices"].filter((pl.col("iso3") == "BBB") & (pl.col("dimension") == "overall"))
+    assert profile.scores.filter(pl.col("dimension") == "overall")["gap_to_oic_median"].item() == 10.0
+    assert mart["gap_to_oic_median"].item() == 10.0
+
+
+def test_unscored_countries_are_listed_with_a_translated_reason():
+    data = _data()
+    assert report.unscored(data, "overall", "en") == [("Carpania", "coverage below 0.65")]  # unknown wording
+    data.marts["gap_indices"] = data.marts["gap_indices"].with_columns(
+        missing_reason=pl.when(pl.col("iso3") == "CCC")
+        .then(pl.lit("coverage 0.20 below minimum 0.65 (missing: infrastructure)"))
+        .otherwise(None)
+    )
+    assert report.unscored(data, "overall", "fr") == [("Carpania", "couverture 0.20 < 0.65")]
+    ((name, why),) = report.unscored(data, "overall", "ar")
+    assert name == "كاربانيا" and why == "التغطية \u20660.20\u2069 < \u20660.65\u2069"
+
+
+def test_radar_spokes_are_the_root_children_whatever_their_level():
+    data = _data()
+    assert report.radar_spokes(data) == ["infrastructure"]  # one dimension: too few for a radar
+    assert report.radar_spokes(_flat()) == ["i1", "i2", "i3", "i4"]
+
+
+def _flat() -> PublishedData:
+    """A tree of depth 1: the root over four leaves (no dimension level)."""
+    data = _data()
+    nodes = data.marts["indicators"].filter(pl.col("code") != "infrastructure")
+    data.marts["indicators"] = nodes.with_columns(
+        parent=pl.when(pl.col("code") == "overall").then(None).otherwise(pl.lit("overall")),
+        level=pl.when(pl.col("code") == "overall").then(0).otherwise(1),
+    )
+    for name in ("scores", "gap_indices"):
+        key = "node" if name == "scores" else "dimension"
+        data.marts[name] = data.marts[name].filter(pl.col(key) != "infrastructure")
+    return data
+
+
+def test_a_root_over_leaves_gets_radars_of_its_leaves(tmp_path):
+    """Issue 15: a root whose children are all leaves crashed the radar (0 spokes)."""
+    data = _flat()
+    profiles = report.country_profiles(data, "en")
+    files = write_charts(tmp_path, data, "en", profiles)
+    assert {p.name for p in files if p.parent.name == "radar"} == {
+        f"{c}.{ext}" for c in ("AAA", "BBB", "CCC") for ext in ("png", "svg")
+    }
+    svg = (tmp_path / "radar" / "AAA.svg").read_text(encoding="utf-8")
+    assert all(name in svg for name in ("One", "Two", "Three", "Four"))  # the leaves are the spokes
+
+
+def test_fewer_than_three_spokes_draw_no_radar_and_the_profile_says_so(tmp_path):
+    data = _data()  # root -> one dimension
+    profiles = report.country_profiles(data, "en")
+    files = write_charts(tmp_path, data, "en", profiles)
+    assert not [p for p in files if p.parent.name == "radar"]
+    assert ChartSet(data, "en", profiles).radar_canvas() is None
 
 
 def test_ranking_keeps_unscored_countries_last_with_their_reason():

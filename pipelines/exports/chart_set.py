@@ -1,0 +1,131 @@
+"""The charts of one export set, as Matplotlib figures built from the report tables.
+
+PNG/SVG files (`write_charts`) and the PDF reports (`pdf.py`) draw the same figures from here, so a
+chart pasted from either shows the same figures, labels and notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from pipelines import i18n
+from pipelines.exports import charts, report
+from pipelines.exports.marts import PublishedData
+
+
+class ChartSet:
+    def __init__(self, data: PublishedData, lang: str, profiles: dict[str, report.CountryProfile]) -> None:
+        self.data, self.lang, self.profiles = data, lang, profiles
+        self.note = i18n.data_label_text(data.data_label, lang)
+        self.names = report.node_names(data, lang)
+        self.countries = report.country_names(data, lang)
+        self.round = data.latest_round
+        self.spokes = report.radar_spokes(data)
+
+    def t(self, key: str) -> str:
+        return i18n.t(key, self.lang)
+
+    def _title(self, text: str) -> str:
+        return f"{text} - {i18n.ltr(str(self.round), self.lang)}"
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code)
+
+    def heatmap(self) -> Figure:
+        matrix = report.heatmap_matrix(self.data)
+        return charts.heatmap_figure(
+            matrix,
+            [self.countries[c] for c in matrix["iso3"]],
+            [self.name(c) for c in matrix.columns[1:]],
+            self._title(self.t("chart_heatmap")),
+            self.note,
+            colour_label=self.t("chart_colour_bar"),
+            missing_label=self.t("chart_missing_cell"),
+        )
+
+    def left_out(self, dimension: str) -> str:
+        """'Not shown, no score (2 of 57): Name (reason); ...' or '' when every country has a score."""
+        missing = report.unscored(self.data, dimension, self.lang)
+        if not missing:
+            return ""
+        total = self.data.marts["countries"].height
+        head = self.t("chart_left_out").format(
+            n=i18n.ltr(str(len(missing)), self.lang), total=i18n.ltr(str(total), self.lang)
+        )
+        separator = "؛ " if i18n.is_rtl(self.lang) else "; "
+        return f"{head}: " + separator.join(f"{name} ({why})" for name, why in missing)
+
+    def ranking(self, dimension: str) -> Figure:
+        table = report.ranking(self.data, dimension, self.lang)
+        scored = table.filter(table["score"].is_not_null())
+        return charts.ranking_figure(
+            table,
+            [self.countries[c] for c in scored["iso3"]],
+            self._title(self.name(dimension)),
+            self.t("col_score"),
+            self.t("chart_rank_interval"),
+            self.note,
+            left_out=self.left_out(dimension),
+        )
+
+    def rankings(self) -> Iterator[tuple[str, Figure]]:
+        for dimension in self.data.dimensions:
+            yield dimension, self.ranking(dimension)
+
+    def trends(self) -> Figure:
+        return charts.trends_figure(
+            report.oic_medians_by_round(self.data),
+            {d: self.name(d) for d in self.data.dimensions},
+            f"{self.t('chart_trends')} ({self.t('col_oic_median')})",
+            self.t("col_score"),
+            self.t("chart_round"),
+            self.note,
+        )
+
+    def radar_canvas_possible(self) -> bool:
+        return len(self.spokes) >= charts.RadarCanvas.MIN_SPOKES
+
+    def radar_canvas(self) -> charts.RadarCanvas | None:
+        """None when the root has fewer than three children: no radar, the profile says so."""
+        if not self.radar_canvas_possible():
+            return None
+        return charts.RadarCanvas([self.name(d) for d in self.spokes])
+
+    def radar(self, canvas: charts.RadarCanvas, profile: report.CountryProfile) -> Figure:
+        nodes = {row["node"]: row for row in profile.nodes.to_dicts()}
+        values = {
+            key: [nodes.get(d, {}).get(key) for d in self.spokes]
+            for key in ("score", "oic_median", "group_median")
+        }
+        group = i18n.group_label(profile.oic_group, self.lang)
+        series = {
+            profile.name: values["score"],
+            self.t("col_oic_median"): values["oic_median"],
+            f"{self.t('col_group_median')} ({group})": values["group_median"],
+        }
+        missing = [self.name(d) for d, v in zip(self.spokes, values["score"], strict=True) if v is None]
+        comma = "، " if i18n.is_rtl(self.lang) else ", "
+        note = f"{self.t('chart_radar_missing')}: {comma.join(missing)}" if missing else ""
+        title = f"{profile.name} - {self.t('chart_radar')} - {i18n.ltr(str(self.round), self.lang)}"
+        return canvas.render(series, title, self.note, note)
+
+
+def write_charts(
+    folder: Path, data: PublishedData, lang: str, profiles: dict[str, report.CountryProfile]
+) -> list[Path]:
+    """heatmap, ranking_<dimension>, trends and radar/<ISO3>, each as PNG and SVG."""
+    chart_set = ChartSet(data, lang, profiles)
+    files = charts.save(chart_set.heatmap(), folder / "heatmap")
+    for dimension, fig in chart_set.rankings():
+        files += charts.save(fig, folder / f"ranking_{dimension}", tight=False, close=True)
+    files += charts.save(chart_set.trends(), folder / "trends")
+    canvas = chart_set.radar_canvas()
+    if canvas is not None:
+        for iso3, profile in profiles.items():
+            chart_set.radar(canvas, profile)
+            files += charts.save(canvas.fig, folder / "radar" / iso3, tight=False)
+        canvas.close()
+    return files
