@@ -45,7 +45,12 @@ finite = st.floats(min_value=-1000, max_value=1000, allow_nan=False, allow_infin
 
 @st.composite
 def normalisation_case(draw):
-    method = draw(st.sampled_from(["minmax", "goalposts", "zscore", "target", "frontier", "rank"]))
+    method = draw(
+        st.sampled_from(
+            ["minmax", "goalposts", "zscore", "target", "frontier", "rank"]
+            + ["scaled:-20:80", "zscore:100:15", "dist_to_ref:C0", "frac_max", "rank_raw", "borda"]
+        )
+    )
     n = draw(st.integers(min_value=1, max_value=10))
     values = draw(st.lists(st.one_of(st.none(), finite), min_size=n, max_size=n))
     rounds = draw(st.lists(st.sampled_from([2023, 2024]), min_size=n, max_size=n))
@@ -54,26 +59,41 @@ def normalisation_case(draw):
     if method == "goalposts" and lower is None:
         lower, upper = 0.0, 100.0
     target = draw(finite) if method == "target" else None
-    return method, draw(st.sampled_from([1, -1])), values, rounds, lower, upper, target
+    cap = draw(st.sampled_from([None, True, False]))
+    return method, draw(st.sampled_from([1, -1])), values, rounds, lower, upper, target, cap
 
 
 @SETTINGS
 @given(case=normalisation_case())
 def test_normalisation_sql_equals_reference(scratch, case):
-    method, direction, values, rounds, lower, upper, target = case
+    method, direction, values, rounds, lower, upper, target, cap = case
+    name, args = ref.option(method)
+    default_cap = name in ("goalposts", "target")
     con = scratch.con
     con.execute("begin")
     try:
         con.execute("delete from intermediate.int_indicator_values_treated")
         con.executemany(
             "insert into intermediate.int_indicator_values_treated by name "
-            "select ? as iso3, ? as round, 'i_mm' as indicator, ? as treated_value, 0 as log_applications",
+            "select ? as iso3, ? as round, 'i_mm' as indicator, ? as treated_value",
             [[f"C{i}", r, v] for i, (v, r) in enumerate(zip(values, rounds, strict=True))],
         )
         con.execute(
-            "update intermediate.int_catalogue_nodes_resolved set normalisation = ?, direction = ?, "
-            "lower_bound = ?, upper_bound = ?, target = ? where code = 'i_mm'",
-            [method, direction, lower, upper, target],
+            "update intermediate.int_catalogue_nodes_resolved set normalisation = ?, normalisation_method = ?, "
+            "normalisation_arg1 = ?, normalisation_arg2 = ?, normalisation_reference = ?, cap = ?, "
+            "direction = ?, lower_bound = ?, upper_bound = ?, target = ? where code = 'i_mm'",
+            [
+                method,
+                name,
+                float(args[0]) if args and name != "dist_to_ref" else None,
+                float(args[1]) if len(args) > 1 else None,
+                args[0].upper() if args else None,
+                default_cap if cap is None else cap,
+                direction,
+                lower,
+                upper,
+                target,
+            ],
         )
         got = dict(
             con.execute(
@@ -91,14 +111,15 @@ def test_normalisation_sql_equals_reference(scratch, case):
         upper,
         target,
         rounds=np.array(rounds),
+        cap=cap,
+        units=np.array([f"C{i}" for i in range(len(values))]),
     )
     for i, e in enumerate(expected):
         g = got[f"C{i}"]
         if math.isnan(e):
             assert g is None, (i, g)
         else:
-            assert g == pytest.approx(e, abs=1e-6), (i, g, e)
-            assert 0 <= g <= 100
+            assert g == pytest.approx(e, rel=1e-9, abs=1e-6), (i, g, e)
 
 
 TREE = {  # the hand catalogue: parent -> children
@@ -110,16 +131,22 @@ TREE = {  # the hand catalogue: parent -> children
     "d_misc": ["i_rk", "i_log", "i_pi", "i_denom"],
 }
 LEAVES = [c for p in TREE.values() for c in p if c not in TREE]
-score_value = st.one_of(st.none(), st.just(0.0), st.floats(min_value=0, max_value=100))
+score_value = st.one_of(st.none(), st.just(0.0), st.just(0.05), st.floats(min_value=0, max_value=100))
 
 
 @SETTINGS
 @given(
     scores=st.lists(score_value, min_size=len(LEAVES), max_size=len(LEAVES)),
     weights=st.lists(
-        st.floats(min_value=0.1, max_value=5), min_size=len(LEAVES) + 5, max_size=len(LEAVES) + 5
+        st.one_of(st.just(0.0), st.floats(min_value=0.1, max_value=5)),
+        min_size=len(LEAVES) + 5,
+        max_size=len(LEAVES) + 5,
     ),
-    methods=st.lists(st.sampled_from(["arithmetic", "geometric", "harmonic"]), min_size=6, max_size=6),
+    methods=st.lists(
+        st.sampled_from(["arithmetic", "geometric", "harmonic", "generalised:2", "generalised:-0.5", "generalised:0"]),
+        min_size=6,
+        max_size=6,
+    ),
     coverages=st.lists(st.sampled_from([0.0, 0.5, 0.65, 1.0]), min_size=6, max_size=6),
 )
 def test_aggregation_sql_equals_reference(scratch, scores, weights, methods, coverages):
@@ -139,10 +166,11 @@ def test_aggregation_sql_equals_reference(scratch, scores, weights, methods, cov
                 "update intermediate.int_catalogue_nodes_resolved set weight = ? where code = ?", [w, code]
             )
         for code, method, cov in zip(nodes, methods, coverages, strict=True):
+            name, args = ref.option(method)
             con.execute(
-                "update intermediate.int_catalogue_nodes_resolved set aggregation = ?, min_coverage = ? "
-                "where code = ?",
-                [method, cov, code],
+                "update intermediate.int_catalogue_nodes_resolved set aggregation = ?, aggregation_method = ?, "
+                "aggregation_p = ?, min_coverage = ? where code = ?",
+                [method, name, float(args[0]) if args else None, cov, code],
             )
         got = dict(
             con.execute(
@@ -181,8 +209,8 @@ skewed = st.lists(
 @SETTINGS
 @given(
     values=skewed,
-    rule=st.sampled_from(["auto", "winsorise", "log", "none"]),
-    transform=st.sampled_from(["none", "log"]),
+    rule=st.sampled_from(["auto", "winsorise", "log", "none", "auto_log_ct", "auto:2", "auto_log_ct:6", "log_ct"]),
+    transform=st.sampled_from(["none", "log", "ln", "sqrt"]),
 )
 def test_treatment_sql_equals_reference(scratch, values, rule, transform):
     con = scratch.con
@@ -195,12 +223,12 @@ def test_treatment_sql_equals_reference(scratch, values, rule, transform):
             [[f"C{i}", v] for i, v in enumerate(values)],
         )
         con.execute(
-            "update intermediate.int_catalogue_nodes_resolved set treatment = ?, transform = ?, "
-            "normalisation = 'minmax' where code = 'i_mm'",
-            [rule, transform],
+            "update intermediate.int_catalogue_nodes_resolved set treatment = ?, transform = ?, transform_kind = ?, "
+            "normalisation = 'minmax', normalisation_method = 'minmax' where code = 'i_mm'",
+            [rule, transform, "log1p" if transform == "log" else transform],
         )
         rows = con.execute(
-            f"select iso3, treated_value, winsorised_points, log_applications "
+            f"select iso3, treated_value, winsorised_points, bound_log, log_ct_shift "
             f"from ({scratch.select('int_indicator_values_treated')}) where indicator = 'i_mm'"
         ).fetchall()
     finally:
@@ -208,9 +236,14 @@ def test_treatment_sql_equals_reference(scratch, values, rule, transform):
     expected = ref.treat(np.array(values), rule, "minmax", transform)
     got = {r[0]: r[1:] for r in rows}
     for i, e in enumerate(expected.values):
-        treated, points, logs = got[f"C{i}"]
-        assert treated == pytest.approx(e, rel=1e-9, abs=1e-9), (i, rule, transform)
-        assert points == expected.points and logs == expected.log_applications
+        treated, points, bound_log, shift = got[f"C{i}"]
+        if math.isnan(e):
+            assert treated is None, (i, rule, transform, treated)
+        else:
+            assert treated == pytest.approx(e, rel=1e-9, abs=1e-9), (i, rule, transform)
+        assert points == expected.points and bound_log == expected.bound_log, (rule, transform)
+        if bound_log == "log_ct":
+            assert shift == pytest.approx(expected.log_ct_shift, rel=1e-12)
 
 
 def test_treatment_hand_example(scratch):

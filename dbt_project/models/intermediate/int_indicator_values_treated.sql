@@ -226,10 +226,11 @@ final as (
             when treatment_applied = 'log' then {{ safe_log('transformed_value') }}
             when treatment_applied = 'log_ct' then {{ apply_treatment_log('transformed_value', "'log_ct'", 'log_ct_shift') }}
             when treatment_applied = 'winsorise' then
-                least(
-                    greatest(transformed_value, case when l > 0 then low_cap else transformed_value end),
-                    case when h > 0 then high_cap else transformed_value end
-                )
+                -- clip to [low_cap, high_cap], each side only when it was winsorised
+                case when h > 0 and l > 0 then least(greatest(transformed_value, low_cap), high_cap)
+                    when h > 0 then least(transformed_value, high_cap)
+                    else greatest(transformed_value, low_cap)
+                end
             else transformed_value
         end as treated_value,
         -- the log the normalisation applies to the bounds after the transform
