@@ -10,6 +10,7 @@ from pathlib import Path
 from pipelines.ingest.codebook import Codebook
 from pipelines.ingest.countries import CountryResolver
 from pipelines.ingest.equipment import EquipmentTaxonomy
+from pipelines.ingest.limits import Limits
 from pipelines.ingest.rules import percent_indicators, this_year
 
 
@@ -43,6 +44,7 @@ class ParseContext:
     pii_key: bytes
     percent_indicators: frozenset[str] = frozenset()  # catalogue codes whose values are 0-100 shares
     current_year: int = field(default_factory=this_year)  # the reference period ends the year after
+    limits: Limits = field(default_factory=Limits.from_env)  # file size limits (limits.py)
 
     @property
     def choices(self) -> Mapping[str, tuple]:

@@ -9,6 +9,8 @@ behind, and every file in `audit.loads` as loaded has all its rows in raw and qu
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,9 +72,38 @@ def land_group(con: duckdb.DuckDBPyConnection, group: list[PendingFile]) -> None
             insert_audit(con, pending.audit)
         con.execute("COMMIT")
         crash_point("ingest_file_committed")
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(con)
+        if is_disk_full(exc):
+            names = ", ".join(str(p.lineage["_source_file"]) for p in group[:3])
+            more = f" and {len(group) - 3} more" if len(group) > 3 else ""
+            raise DiskFull(
+                errno.ENOSPC,
+                f"disk full while landing {names}{more}: none of their rows landed; "
+                "free disk space and refresh again",
+            ) from exc
         raise
+
+
+class DiskFull(OSError):
+    """The disk filled during landing, said plainly (DuckDB says "Could not write file", and a
+    second error, "cannot rollback - no transaction is active", used to hide even that)."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    text = str(exc)
+    return (
+        isinstance(exc, DiskFull)
+        or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
+        or "No space left on device" in text
+        or "disk is full" in text.lower()
+    )
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    # DuckDB may have ended the transaction already (a failed COMMIT does): nothing left to undo.
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
 
 
 def audit_loaded(audit: dict, parsed: ParsedFile, landed: int, quarantined: int) -> dict:

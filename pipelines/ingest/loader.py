@@ -214,6 +214,8 @@ def _prepare(
             "rows_read": exc.rows_read,
             "rows_landed": 0,
             "rows_quarantined": 0,
+            "detected_format": exc.detected_format,
+            "detected_encoding": exc.detected_encoding,
         }
         outcome = FileOutcome(
             display, "rejected", rows_read=exc.rows_read, message=exc.message, reason_code=exc.reason_code

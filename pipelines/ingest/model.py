@@ -26,15 +26,39 @@ REJECT_COLUMNS: dict[str, pl.DataType] = {
 class FileRejected(Exception):
     """The whole file is unusable. `reason_code` is machine-readable; the message names the file."""
 
-    def __init__(self, reason_code: str, message: str, rows_read: int = 0) -> None:
+    def __init__(
+        self,
+        reason_code: str,
+        message: str,
+        rows_read: int = 0,
+        detected_format: str | None = None,
+        detected_encoding: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.reason_code = reason_code
         self.message = message
         self.rows_read = rows_read
+        # What the file was recognised as before it was refused ("pdf", "csv" in cp1252 ...):
+        # audit.loads shows it for rejected files too.
+        self.detected_format = detected_format
+        self.detected_encoding = detected_encoding
+
+    def recognised(self, detected_format: str | None, detected_encoding: str | None) -> FileRejected:
+        """The same rejection, with what the file was recognised as (kept when already known)."""
+        return FileRejected(
+            self.reason_code,
+            self.message,
+            self.rows_read,
+            self.detected_format or detected_format,
+            self.detected_encoding or detected_encoding,
+        )
 
     def __reduce__(self) -> tuple:
-        # Rebuilt from all three fields when it crosses from a parse worker to the loader.
-        return (FileRejected, (self.reason_code, self.message, self.rows_read))
+        # Rebuilt from every field when it crosses from a parse worker to the loader.
+        return (
+            FileRejected,
+            (self.reason_code, self.message, self.rows_read, self.detected_format, self.detected_encoding),
+        )
 
 
 @dataclass

@@ -152,7 +152,12 @@ def parse_file(path: Path, source: str, ctx: ParseContext, display_name: str) ->
     if source not in _PARSERS:
         raise ValueError(f"unknown source {source!r}; expected one of {sorted(_PARSERS)}")
     # Personal data leaves here redacted: nothing a parser produced reaches the loader in clear.
+    read: ReadResult | None = None
     try:
-        return pii.redact_parsed(_PARSERS[source](read_grids(path, display_name), ctx, display_name))
+        read = read_grids(path, display_name, ctx.limits)
+        return pii.redact_parsed(_PARSERS[source](read, ctx, display_name))
     except FileRejected as exc:
-        raise pii.redact_rejection(exc) from None
+        # audit.loads records what a rejected file was recognised as (format, encoding).
+        found = exc.recognised(*((read.format, read.encoding) if read else (None, None)))
+        redacted = pii.redact_rejection(found)  # rebuilt from the message: the format is put back
+        raise redacted.recognised(found.detected_format, found.detected_encoding) from None

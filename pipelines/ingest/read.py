@@ -9,6 +9,7 @@ from pathlib import Path
 from pipelines.ingest import reasons, sniff
 from pipelines.ingest.encoding import UndecodableText, decode
 from pipelines.ingest.grid import Grid
+from pipelines.ingest.limits import Limits, check_file_size, check_text, check_xlsx
 from pipelines.ingest.model import FileRejected
 from pipelines.ingest.spreadsheetml import UnsafeXml, read_spreadsheetml
 from pipelines.ingest.textgrid import read_text
@@ -24,27 +25,38 @@ class ReadResult:
     grids: list[Grid]
 
 
-def read_grids(path: Path, display_name: str) -> ReadResult:
+def read_grids(path: Path, display_name: str, limits: Limits | None = None) -> ReadResult:
+    limits = limits or Limits()
+    check_file_size(path, display_name, limits)
     data = path.read_bytes()
     try:
         kind = sniff.detect_format(data)
     except sniff.Unsupported as exc:
-        raise FileRejected(reasons.UNSUPPORTED_FORMAT, f"{display_name}: unsupported file: {exc}") from exc
+        raise FileRejected(
+            reasons.UNSUPPORTED_FORMAT, f"{display_name}: unsupported file: {exc}", detected_format=exc.kind
+        ) from exc
     if kind == sniff.XLSX:
+        check_xlsx(path, display_name, limits)
         try:
             return ReadResult(sniff.XLSX, None, read_xlsx(path))
         except Exception as exc:  # calamine raises its own types for damaged workbooks
-            raise FileRejected(reasons.UNSUPPORTED_FORMAT, f"{display_name}: unreadable XLSX: {exc}") from exc
+            raise FileRejected(
+                reasons.UNSUPPORTED_FORMAT, f"{display_name}: unreadable XLSX: {exc}", detected_format=kind
+            ) from exc
     try:
         decoded = decode(data)
     except (UndecodableText, UnicodeDecodeError) as exc:
-        raise FileRejected(reasons.UNDECODABLE_TEXT, f"{display_name}: {exc}") from exc
+        raise FileRejected(reasons.UNDECODABLE_TEXT, f"{display_name}: {exc}", detected_format=kind) from exc
+    check_text(data, display_name, limits, kind)
     if kind == sniff.SPREADSHEETML:
         try:
             grids = read_spreadsheetml(decoded.text)
         except (ET.ParseError, UnsafeXml) as exc:
             raise FileRejected(
-                reasons.UNSUPPORTED_FORMAT, f"{display_name}: unreadable Excel 2003 XML: {exc}"
+                reasons.UNSUPPORTED_FORMAT,
+                f"{display_name}: unreadable Excel 2003 XML: {exc}",
+                detected_format=kind,
+                detected_encoding=decoded.encoding,
             ) from exc
         return ReadResult(sniff.SPREADSHEETML, decoded.encoding, grids)
     # UTF-8 without BOM goes to Polars as the original bytes: no 2x copy on multi-GB inventories.

@@ -1,0 +1,146 @@
+"""Size limits checked before a file is read whole: a crafted file is refused by name, in seconds.
+
+Two small XLSX files drove a refresh past 8.4 GB and 9 minutes (issue 12): 0.4 MB holding one
+400 MB shared string, and 3.4 MB claiming 1,048,576 rows. Both are told apart from the ZIP
+directory and one streaming pass over the sheet XML, in bounded memory (1 MiB chunks), before
+calamine allocates anything. A text file is checked on its bytes (already in memory: the file
+size limit bounds them).
+
+Defaults fit every legitimate file seen (the 10M-row inventory benchmark is 10 CSVs of ~1M rows;
+Excel itself caps a cell at 32,767 characters); each can be changed with an environment variable
+(docs/official-files.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from pipelines.ingest import reasons
+from pipelines.ingest.model import FileRejected
+
+_CHUNK = 1 << 20
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_mb: int = 4096  # bytes on disk
+    max_uncompressed_mb: int = 2048  # XLSX: all ZIP members once inflated
+    max_cell_chars: int = 32_767  # Excel's own cap for one cell
+    max_cells: int = 30_000_000  # XLSX: rows x columns of a sheet's used range (calamine holds them all)
+    max_rows: int = 20_000_000  # rows of one sheet or text file
+    max_line_kb: int = 1024  # text: one line (a World Bank API line is ~1.5 KB)
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Defaults, each overridable by VETDX_<NAME> (e.g. VETDX_MAX_CELLS=50000000)."""
+        values = {}
+        for f in fields(cls):
+            text = os.environ.get(f"VETDX_{f.name.upper()}")
+            if text:
+                values[f.name] = int(text)
+        return cls(**values)
+
+
+def _too_large(display_name: str, what: str) -> FileRejected:
+    return FileRejected(reasons.TOO_LARGE, f"{display_name}: {what}; the file was not read")
+
+
+def check_file_size(path: Path, display_name: str, limits: Limits) -> None:
+    size = path.stat().st_size
+    if size > limits.max_file_mb << 20:
+        raise _too_large(display_name, f"{size >> 20} MB is over the {limits.max_file_mb} MB limit")
+
+
+def check_text(data: bytes, display_name: str, limits: Limits, detected_format: str) -> None:
+    """Line count and longest line of a text file, on its bytes (C-speed scans, no copies)."""
+    lines = data.count(b"\n")
+    if lines > limits.max_rows:
+        raise _too_large(
+            display_name, f"{lines:,} lines is over the {limits.max_rows:,}-row limit"
+        ).recognised(detected_format, None)
+    view = memoryview(data)
+    chunks = (view[i : i + (64 << 20)].tobytes() for i in range(0, len(data), 64 << 20))
+    if _longest_run(chunks, b"\n", limits.max_line_kb << 10):
+        raise _too_large(
+            display_name,
+            f"a line is longer than {limits.max_line_kb} KB (a cell or a file without line breaks?)",
+        ).recognised(detected_format, None)
+
+
+def _longest_run(chunks: Iterable[bytes], separator: bytes, limit: int) -> bool:
+    """True as soon as a run of bytes without `separator` is longer than `limit`."""
+    run = 0
+    for chunk in chunks:
+        pieces = chunk.split(separator)
+        run += len(pieces[0])
+        if run > limit or (len(pieces) > 1 and max(map(len, pieces[1:])) > limit):
+            return True
+        if len(pieces) > 1:
+            run = len(pieces[-1])
+    return False
+
+
+def check_xlsx(path: Path, display_name: str, limits: Limits) -> None:
+    """ZIP directory first (inflated sizes), then each sheet and the shared strings streamed."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        inflated = sum(m.file_size for m in members)
+        if inflated > limits.max_uncompressed_mb << 20:
+            raise _too_large(
+                display_name,
+                f"it inflates to {inflated >> 20} MB, over the {limits.max_uncompressed_mb} MB limit",
+            ).recognised("xlsx", None)
+        for member in members:
+            name = member.filename
+            if name == "xl/sharedStrings.xml" or (
+                name.startswith("xl/worksheets/") and name.endswith(".xml")
+            ):
+                _scan_xml(archive, name, display_name, limits)
+
+
+def _scan_xml(archive: zipfile.ZipFile, name: str, display_name: str, limits: Limits) -> None:
+    """Longest text between two tags (a cell's text has no '<': it is escaped), highest row and column."""
+    longest_bytes = limits.max_cell_chars * 4  # UTF-8: up to 4 bytes a character
+    run, max_row, max_col, tail = 0, 0, 0, b""
+    with archive.open(name) as handle:
+        while chunk := handle.read(_CHUNK):
+            pieces = chunk.split(b"<")
+            run += len(pieces[0])
+            if run > longest_bytes or (len(pieces) > 1 and max(map(len, pieces[1:])) > longest_bytes):
+                raise _too_large(
+                    display_name, f"a cell of {name} holds more than {limits.max_cell_chars:,} characters"
+                ).recognised("xlsx", None)
+            run = len(pieces[-1]) if len(pieces) > 1 else run
+            # Refs may straddle chunks: the last 64 bytes of the previous chunk are scanned again.
+            window = tail + chunk
+            for m in _ROW_REF.finditer(window):
+                max_row = max(max_row, int(m.group(1)))
+            for m in _CELL_REF.finditer(window):
+                max_col = max(max_col, _column_number(m.group(1)))
+                max_row = max(max_row, int(m.group(2)))
+            tail = chunk[-64:]
+    if name.startswith("xl/worksheets/"):
+        if max_row > limits.max_rows:
+            raise _too_large(
+                display_name, f"{name} has {max_row:,} rows, over the {limits.max_rows:,}-row limit"
+            ).recognised("xlsx", None)
+        if max_row * max(max_col, 1) > limits.max_cells:
+            raise _too_large(
+                display_name,
+                f"{name} spans {max_row:,} rows x {max_col:,} columns, "
+                f"over the {limits.max_cells:,}-cell limit",
+            ).recognised("xlsx", None)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
