@@ -97,7 +97,9 @@ def fmt_number(value: float | int | None, lang: str, digits: int = 1) -> str:
 
 
 def slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9-]+", "_", value.lower()).strip("_")
+    """Label key part of a value: 'score 0-100' -> 'score_0_100'; a leading minus stays ('-1')."""
+    key = re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+    return f"-{key}" if value.strip().startswith("-") else key
 
 
 def term(kind: str, value: object, lang: str) -> str:

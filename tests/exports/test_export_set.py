@@ -9,59 +9,20 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import polars as pl
 import pytest
 
 from pipelines import i18n
-from pipelines.cli import main as vetdx
 from pipelines.exports.build import export_version, workbook_name
 from pipelines.exports.marts import PUBLIC_MARTS
+from pipelines.exports.workbook import sheet_name
 
 DIMENSIONS = [
     "overall", "infrastructure", "digital_skills", "curriculum_content", "policy_governance",
     "finance_sustainability",
 ]  # fmt: skip
-HEADER_ROW = 3  # 1-based: title, data label, headers
-
-
-@pytest.fixture(scope="module")
-def published(sample_refresh):
-    ws, report = sample_refresh
-    assert report.success, report.render()
-    return ws, report.version, ws.exports / report.version
-
-
-@pytest.fixture(scope="module")
-def con(published):
-    ws, _, _ = published
-    with duckdb.connect(str(ws.warehouse), read_only=True) as connection:
-        yield connection
-
-
-@pytest.fixture(scope="module")
-def latest_round(con) -> int:
-    return con.execute(
-        "select max(round) from marts.gap_indices where dimension = 'overall' and score is not null"
-    ).fetchone()[0]
-
-
-@pytest.fixture(scope="module")
-def other_languages(published, sample_refresh, monkeypatch_module):
-    """`vetdx export --lang fr` and `--lang ar` on the published version, as a user runs them."""
-    ws, _version, folder = published
-    for key, value in ws.env().items():
-        monkeypatch_module.setenv(key, value)
-    for lang in ("fr", "ar"):
-        assert vetdx(["export", "--lang", lang]) == 0
-    return {"fr": folder / "fr", "ar": folder / "ar"}
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as mp:
-        yield mp
+HEADER_ROW = 5  # 1-based: title, data label, round/unit/source, notes, headers
 
 
 def _manifest(folder: Path) -> dict:
@@ -127,7 +88,7 @@ def test_workbook_overall_and_dimension_sheets_match_the_warehouse(published, co
     book = openpyxl.load_workbook(folder / workbook_name(version, "en"), read_only=True)
     names = dict(con.execute("select code, name_en from marts.indicators").fetchall())
     for dimension in DIMENSIONS:
-        sheet = book[names[dimension][:31]]
+        sheet = book[sheet_name(names[dimension], set())]
         rows = _table(sheet)
         expected = {
             iso3: (score, rank)
@@ -152,7 +113,7 @@ def test_workbook_has_every_sheet_frozen_headers_and_formats(published, con):
     assert book.sheetnames[-57:] == countries
     assert {"Indicator values", "Benchmarks", "Rank intervals"} <= set(book.sheetnames)
     values = book["Indicator values"]
-    assert values.freeze_panes == "A4"
+    assert values.freeze_panes == "A6"
     assert (
         values.max_row - HEADER_ROW
         == con.execute("select count(*) from marts.indicator_values").fetchone()[0]
@@ -167,7 +128,7 @@ def test_workbook_has_every_sheet_frozen_headers_and_formats(published, con):
 def test_workbook_country_profile_matches_the_warehouse(published, con, latest_round):
     _, version, folder = published
     sheet = openpyxl.load_workbook(folder / workbook_name(version, "en"), read_only=True)["AZE"]
-    rows = _table(sheet, header_row=5)  # title, label, blank, table title, headers
+    rows = _table(sheet, header_row=6)  # title, label, context, notes, table title, headers
     expected = dict(
         con.execute(
             "select i.name_en, g.score from marts.gap_indices g"
@@ -268,9 +229,9 @@ def test_french_and_arabic_sets_are_translated_and_share_the_data_files(publishe
 
 def test_exporting_a_version_again_gives_byte_identical_files(published, other_languages):
     """Run after the other languages exist: a re-export of English must also leave them in place."""
-    ws, version, folder = published
+    warehouse, version, folder = published
     before = {f["path"]: f["sha256"] for f in _manifest(folder)["files"]}
-    export_version(ws.warehouse, folder, version=version, lang="en")
+    export_version(warehouse, folder, version=version, lang="en")
     after = {f["path"]: f["sha256"] for f in _manifest(folder)["files"]}
     assert after == before
     assert (other_languages["ar"] / "manifest.json").exists()
