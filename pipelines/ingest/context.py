@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,14 +11,17 @@ from pipelines.ingest.countries import CountryResolver
 from pipelines.ingest.equipment import EquipmentTaxonomy
 from pipelines.ingest.limits import Limits
 from pipelines.ingest.rules import percent_indicators, this_year
+from pipelines.seeds import SeedRows, read_seeds
 
-
-def read_seed(path: Path) -> list[dict[str, str]]:
-    """Rows of a seed CSV; an absent file is an empty seed (the parser then rejects what needs it)."""
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(fh)]
+# The seeds a parser reads: the ingest assets depend on exactly these in the lineage graph.
+SEEDS_READ_BY_PARSERS = (
+    "countries",
+    "country_aliases",
+    "survey_codebook",
+    "survey_choices",
+    "equipment_taxonomy",
+    "indicator_catalogue",
+)
 
 
 def catalogue_lookup(rows: list[dict[str, str]]) -> dict[str, str]:
@@ -32,6 +34,12 @@ def catalogue_lookup(rows: list[dict[str, str]]) -> dict[str, str]:
         out[code.casefold()] = code
         if row.get("source_code"):
             out[row["source_code"].casefold()] = code
+    # A `denominator` may be any official series code (SP.POP.TOTL): such a series is accepted as
+    # itself without being an indicator (int_denominators_derived reads it by its own code).
+    for row in rows:
+        denominator = row.get("denominator", "")
+        if denominator and denominator.casefold() not in out:
+            out[denominator.casefold()] = denominator
     return out
 
 
@@ -51,17 +59,17 @@ class ParseContext:
         return self.codebook.choices
 
     @classmethod
-    def from_seeds(cls, seeds_dir: Path, pii_key: bytes) -> ParseContext:
-        catalogue = read_seed(seeds_dir / "indicator_catalogue.csv")
+    def from_seed_rows(cls, seeds: Mapping[str, SeedRows], pii_key: bytes) -> ParseContext:
+        """From the run's seeds, read once by its setup (an absent seed is an empty one)."""
         return cls(
-            codebook=Codebook.from_rows(
-                read_seed(seeds_dir / "survey_codebook.csv"), read_seed(seeds_dir / "survey_choices.csv")
-            ),
-            countries=CountryResolver.from_rows(
-                read_seed(seeds_dir / "countries.csv"), read_seed(seeds_dir / "country_aliases.csv")
-            ),
-            equipment=EquipmentTaxonomy.from_rows(read_seed(seeds_dir / "equipment_taxonomy.csv")),
-            catalogue_codes=catalogue_lookup(catalogue),
+            codebook=Codebook.from_rows(seeds.get("survey_codebook", []), seeds.get("survey_choices", [])),
+            countries=CountryResolver.from_rows(seeds.get("countries", []), seeds.get("country_aliases", [])),
+            equipment=EquipmentTaxonomy.from_rows(seeds.get("equipment_taxonomy", [])),
+            catalogue_codes=catalogue_lookup(seeds.get("indicator_catalogue", [])),
             pii_key=pii_key,
-            percent_indicators=percent_indicators(catalogue),
+            percent_indicators=percent_indicators(seeds.get("indicator_catalogue", [])),
         )
+
+    @classmethod
+    def from_seeds(cls, seeds_dir: Path, pii_key: bytes) -> ParseContext:
+        return cls.from_seed_rows(read_seeds(seeds_dir), pii_key)

@@ -53,3 +53,49 @@ def bad_catalogue_build(tmp_path_factory):
         extra_vars={"max_tree_depth": 2},
         command=("build", "--select", "+int_catalogue_nodes_resolved"),
     )
+
+
+@pytest.fixture(scope="session")
+def menu_build(tmp_path_factory):
+    import vetdx_menu_scenarios as menu
+
+    run = build_scenario(
+        tmp_path_factory.mktemp("menu"),
+        menu.menu_raw(),
+        {
+            "indicator_catalogue.csv": menu.MENU_CATALOGUE,
+            "countries.csv": menu.MENU_COUNTRIES,
+            "weights.csv": menu.MENU_WEIGHTS,
+        },
+        extra_vars={"imputation_min_peers": 1, "mc_draws": 50, "weight_set": "alt"},
+    )
+    assert run.success, "\n".join(run.failures()) + run.log[-4000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def hdi_build(tmp_path_factory):
+    import vetdx_menu_scenarios as menu
+
+    run = build_scenario(
+        tmp_path_factory.mktemp("hdi"),
+        menu.hdi_raw(),
+        {"indicator_catalogue.csv": menu.HDI_CATALOGUE, "countries.csv": menu.HDI_COUNTRIES},
+        extra_vars={"mc_draws": 50},
+    )
+    assert run.success, "\n".join(run.failures()) + run.log[-4000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def coinr_build(tmp_path_factory):
+    import vetdx_menu_scenarios as menu
+
+    run = build_scenario(
+        tmp_path_factory.mktemp("coinr"),
+        menu.coinr_raw(),
+        {"indicator_catalogue.csv": menu.coinr_catalogue(), "countries.csv": menu.COINR_COUNTRIES},
+        extra_vars={"imputation_min_peers": 1, "mc_draws": 50},
+    )
+    assert run.success, "\n".join(run.failures()) + run.log[-4000:]
+    return run

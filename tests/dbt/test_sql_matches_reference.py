@@ -47,8 +47,10 @@ finite = st.floats(min_value=-1000, max_value=1000, allow_nan=False, allow_infin
 def normalisation_case(draw):
     method = draw(
         st.sampled_from(
-            ["minmax", "goalposts", "zscore", "target", "frontier", "rank"]
-            + ["scaled:-20:80", "zscore:100:15", "dist_to_ref:C0", "frac_max", "rank_raw", "borda"]
+            [
+                *["minmax", "goalposts", "zscore", "target", "frontier", "rank"],
+                *["scaled:-20:80", "zscore:100:15", "dist_to_ref:C0", "frac_max", "rank_raw", "borda"],
+            ]
         )
     )
     n = draw(st.integers(min_value=1, max_value=10))
@@ -79,7 +81,8 @@ def test_normalisation_sql_equals_reference(scratch, case):
             [[f"C{i}", r, v] for i, (v, r) in enumerate(zip(values, rounds, strict=True))],
         )
         con.execute(
-            "update intermediate.int_catalogue_nodes_resolved set normalisation = ?, normalisation_method = ?, "
+            "update intermediate.int_catalogue_nodes_resolved set normalisation = ?, "
+            "normalisation_method = ?, "
             "normalisation_arg1 = ?, normalisation_arg2 = ?, normalisation_reference = ?, cap = ?, "
             "direction = ?, lower_bound = ?, upper_bound = ?, target = ? where code = 'i_mm'",
             [
@@ -143,7 +146,9 @@ score_value = st.one_of(st.none(), st.just(0.0), st.just(0.05), st.floats(min_va
         max_size=len(LEAVES) + 5,
     ),
     methods=st.lists(
-        st.sampled_from(["arithmetic", "geometric", "harmonic", "generalised:2", "generalised:-0.5", "generalised:0"]),
+        st.sampled_from(
+            ["arithmetic", "geometric", "harmonic", "generalised:2", "generalised:-0.5", "generalised:0"]
+        ),
         min_size=6,
         max_size=6,
     ),
@@ -168,7 +173,8 @@ def test_aggregation_sql_equals_reference(scratch, scores, weights, methods, cov
         for code, method, cov in zip(nodes, methods, coverages, strict=True):
             name, args = ref.option(method)
             con.execute(
-                "update intermediate.int_catalogue_nodes_resolved set aggregation = ?, aggregation_method = ?, "
+                "update intermediate.int_catalogue_nodes_resolved set aggregation = ?, "
+                "aggregation_method = ?, "
                 "aggregation_p = ?, min_coverage = ? where code = ?",
                 [method, name, float(args[0]) if args else None, cov, code],
             )
@@ -209,7 +215,9 @@ skewed = st.lists(
 @SETTINGS
 @given(
     values=skewed,
-    rule=st.sampled_from(["auto", "winsorise", "log", "none", "auto_log_ct", "auto:2", "auto_log_ct:6", "log_ct"]),
+    rule=st.sampled_from(
+        ["auto", "winsorise", "log", "none", "auto_log_ct", "auto:2", "auto_log_ct:6", "log_ct"]
+    ),
     transform=st.sampled_from(["none", "log", "ln", "sqrt"]),
 )
 def test_treatment_sql_equals_reference(scratch, values, rule, transform):
@@ -223,7 +231,8 @@ def test_treatment_sql_equals_reference(scratch, values, rule, transform):
             [[f"C{i}", v] for i, v in enumerate(values)],
         )
         con.execute(
-            "update intermediate.int_catalogue_nodes_resolved set treatment = ?, transform = ?, transform_kind = ?, "
+            "update intermediate.int_catalogue_nodes_resolved set treatment = ?, transform = ?, "
+            "transform_kind = ?, "
             "normalisation = 'minmax', normalisation_method = 'minmax' where code = 'i_mm'",
             [rule, transform, "log1p" if transform == "log" else transform],
         )
