@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import fcntl
-import io
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipelines import settings as cfg
 
 
 def _apply_location_flags(args: argparse.Namespace) -> cfg.Settings:
-    """Flags win over environment variables; both are read here, at run time."""
-    for flag, env in (
-        ("raw", cfg.ENV_RAW_DIR),
-        ("seeds", cfg.ENV_SEEDS_DIR),
-        ("warehouse", cfg.ENV_WAREHOUSE),
-        ("exports", cfg.ENV_EXPORTS_DIR),
-    ):
-        value = getattr(args, flag, None)
-        if value:
-            os.environ[env] = str(Path(value).expanduser().resolve())
-    return cfg.Settings.from_env()
+    """The edge: flags win over environment variables; resolved once into Settings, never written
+    back into the environment."""
+    return cfg.Settings.resolve(
+        os.environ,
+        raw_dir=getattr(args, "raw", None),
+        seeds_dir=getattr(args, "seeds", None),
+        warehouse=getattr(args, "warehouse", None),
+        exports_dir=getattr(args, "exports", None),
+        export_langs=cfg.parse_languages(args.lang) if getattr(args, "lang", None) else None,
+    )
 
 
 def _add_location_flags(parser: argparse.ArgumentParser, *names: str) -> None:
@@ -51,71 +46,30 @@ def prepare_dbt(force: bool = False) -> Path:
     return manifest
 
 
-@contextmanager
-def _refresh_lock(settings: cfg.Settings) -> Iterator[None]:
-    """One refresh at a time per warehouse: a second one fails fast instead of racing the first."""
-    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = settings.warehouse.parent / ".refresh.lock"
-    with lock_path.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SystemExit(
-                f"another refresh is running on {settings.warehouse} (lock {lock_path.name})"
-            ) from None
-        yield
-
-
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from pipelines.refresh import run_refresh
+    from pipelines.refresh import refusal
+    from pipelines.refresh_cli import refresh_for_a_person
 
-    if args.lang:
-        os.environ[cfg.ENV_EXPORT_LANGS] = ",".join(cfg.parse_languages(args.lang))
     settings = _apply_location_flags(args)
+    refused = refusal(settings)
+    if refused:
+        print(f"vetdx refresh: {refused}", file=sys.stderr)
+        return 2
     prepare_dbt()
-    with _refresh_lock(settings):
-        report = run_refresh(settings, quiet=args.quiet)
-    print(report.render())
-    return 0 if report.success else 1
+    return refresh_for_a_person(settings, quiet=args.quiet, verbose=args.verbose)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    import duckdb
+    # Only the analyst package (duckdb, no dagster/dbt/polars): `vetdx sql` starts as fast as DuckDB.
+    from pipelines.analyst.command import run_sql
 
-    settings = _apply_location_flags(args)
-    if not settings.warehouse.exists():
-        print(f"no published warehouse at {settings.warehouse}: run `vetdx refresh` first", file=sys.stderr)
-        return 2
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        try:
-            result = con.execute(args.query)
-        except duckdb.Error as exc:
-            print(f"query failed: {exc}", file=sys.stderr)
-            return 1
-        columns = [d[0] for d in result.description or []]
-        rows = result.fetchall()
-    print(format_rows(columns, rows, args.format))
-    return 0
+    return run_sql(args, _apply_location_flags(args))
 
 
 def format_rows(columns: list[str], rows: Sequence[tuple], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(
-            [dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1
-        )
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    line = "-+-".join("-" * w for w in widths)
-    out = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), line]
-    out += [" | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
+    from pipelines.analyst.output import format_rows as render
+
+    return render(columns, rows, fmt)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -127,16 +81,41 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version_state(store, info: dict) -> str:
+    """`intact`, or what is wrong with a kept version (the sha256 recorded at publish is exact)."""
+    from pipelines.analyst.warehouse_file import damage
+
+    return damage(store.version_path(info["version_id"]), info.get("sha256")) or "intact"
+
+
 def cmd_versions(args: argparse.Namespace) -> int:
+    from pipelines.analyst.warehouse_file import problem
     from pipelines.publish.store import VersionStore
 
     settings = _apply_location_flags(args)
     store = VersionStore(settings.warehouse)
     rows = [
-        (v["version_id"], "*" if v["current"] else "", v.get("run_id", ""), v.get("published_at", ""))
+        (
+            v["version_id"],
+            "*" if v["current"] else "",
+            _version_state(store, v),
+            v.get("run_id", ""),
+            v.get("published_at", ""),
+        )
         for v in store.list_versions()
     ]
-    print(format_rows(["version", "current", "run_id", "published_at"], rows, "table"))
+    print(format_rows(["version", "current", "state", "run_id", "published_at"], rows, "table"))
+    published = problem(settings.warehouse) if settings.warehouse.exists() else None
+    if published is not None:
+        print(
+            f"warning: the published file {settings.warehouse} {published}: run `vetdx rollback`",
+            file=sys.stderr,
+        )
+    damaged = [row[0] for row in rows if row[2] != "intact"]
+    if damaged or published:
+        for version in damaged:
+            print(f"warning: version {version} is damaged", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -144,8 +123,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     from pipelines.publish.store import PublishError, VersionStore
 
     settings = _apply_location_flags(args)
+    store = VersionStore(settings.warehouse)
     try:
-        version = VersionStore(settings.warehouse).rollback(args.version)
+        version = store.rollback(args.version, is_intact=lambda info: _version_state(store, info) == "intact")
     except PublishError as exc:
         print(f"rollback failed: {exc}", file=sys.stderr)
         return 1
@@ -170,6 +150,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_pii(args: argparse.Namespace) -> int:
+    """Scan every text column of the published warehouse and every export file for personal data."""
+    from pipelines.quality.pii_scan import main as scan
+
+    settings = _apply_location_flags(args)
+    return scan(["--warehouse", str(settings.warehouse), "--exports", str(settings.exports_dir)])
+
+
 def cmd_prepare(args: argparse.Namespace) -> int:
     manifest = prepare_dbt(force=True)
     print(f"dbt manifest ready: {manifest.relative_to(cfg.REPO_ROOT)}")
@@ -177,17 +165,18 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    """Start `dagster dev` (web UI and daemon) with the repository's dagster.yaml."""
-    import shutil
+    """Start `dagster dev` (web UI and daemon) on the instance `vetdx refresh` records its runs in."""
+    from pipelines.refresh import dagster_instance
 
+    settings = _apply_location_flags(args)
     prepare_dbt()
-    home = cfg.REPO_ROOT / ".dagster_home"
-    home.mkdir(exist_ok=True)
-    shutil.copyfile(cfg.REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
-    os.environ["DAGSTER_HOME"] = str(home)
+    dagster_instance(settings.dagster_home).dispose()  # creates the folder and its dagster.yaml
     os.chdir(cfg.REPO_ROOT)
     dagster = Path(sys.executable).with_name("dagster")
-    os.execv(str(dagster), [str(dagster), "dev", "-m", "pipelines.definitions", "--port", str(args.port)])
+    env = {**os.environ, cfg.ENV_DAGSTER_HOME: str(settings.dagster_home)}
+    os.execve(
+        str(dagster), [str(dagster), "dev", "-m", "pipelines.definitions", "--port", str(args.port)], env
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,15 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="ingest, build, check, publish and export the warehouse")
     _add_location_flags(p, "raw", "seeds", "warehouse", "exports")
     p.add_argument("--quiet", action="store_true", help="only print the summary")
+    p.add_argument("--verbose", action="store_true", help="also print the run's log and tracebacks")
     p.add_argument(
         "--lang", help=f"export languages, comma-separated: en,fr,ar (env {cfg.ENV_EXPORT_LANGS}; default en)"
     )
     p.set_defaults(func=cmd_refresh)
 
-    p = sub.add_parser("sql", help="run a read-only query on the published warehouse")
-    p.add_argument("query")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    _add_location_flags(p, "warehouse")
+    p = sub.add_parser("sql", help="query the published warehouse, read-only and sandboxed")
+    from pipelines.analyst.arguments import add_sql_arguments  # argparse only: light
+
+    add_sql_arguments(p)
+    _add_location_flags(p, "warehouse", "exports")
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("generate", help="write the synthetic sample data")
@@ -228,10 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_location_flags(p, "warehouse", "exports")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("audit-pii", help="scan the published warehouse and exports for personal data")
+    _add_location_flags(p, "warehouse", "exports")
+    p.set_defaults(func=cmd_audit_pii)
+
     p = sub.add_parser("prepare", help="parse the dbt project (the install step runs this)")
     p.set_defaults(func=cmd_prepare)
 
-    from pipelines.bench.run import add_bench_parser
+    from pipelines.bench.arguments import add_bench_parser
 
     add_bench_parser(sub)
 
@@ -245,7 +240,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # What activating the virtual environment would do: dbt and dagster live next to this Python.
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (ValueError, OSError, RuntimeError) as exc:
+        if getattr(args, "verbose", False):
+            raise
+        print(f"vetdx {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -99,10 +99,9 @@ class StageProgress:
 
     def line(self) -> str:
         files = f"{self.files_done}/{self.files_total}" if self.files_total else f"{self.files_done}"
-        return (
-            f"  {self.step[:28]:<28}  files {files}  dbt models {self.dbt_models_done}/{self.dbt_models_total}"
-            f"  checks {self.checks_done}/{self.checks_total}"
-        )
+        models = f"{self.dbt_models_done}/{self.dbt_models_total}"
+        checks = f"{self.checks_done}/{self.checks_total}"
+        return f"  {self.step[:28]:<28}  files {files}  dbt models {models}  checks {checks}"
 
     def _show(self) -> None:
         line = self.line()

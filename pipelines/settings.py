@@ -38,8 +38,8 @@ ENV_REVALIDATE = "VETDX_REVALIDATE"
 EXPORT_LANGUAGES = ("en", "fr", "ar")
 DEFAULT_REFRESH_CRON = "0 5 1 * *"  # 05:00 UTC on the 1st of each month: after month-end deliveries
 
-# Used only when no key is configured, so the sample builds on a fresh machine. Hashes made with it
-# are still not reversible without a dictionary of candidate names; production sets VETDX_PII_KEY.
+# Used only for the bundled synthetic sample with no key configured, so it builds on a fresh machine;
+# real data is never hashed with it (pipelines/ingest/pii_key.py refuses).
 DEV_PII_KEY = "vetdx-development-key-set-VETDX_PII_KEY-in-production"
 
 # DuckDB database files start with an 8-byte checksum, then the magic bytes "DUCK".
@@ -57,8 +57,9 @@ class Settings:
     warehouse: Path  # the published file analysts open read-only
     exports_dir: Path
     dagster_home: Path  # the Dagster instance every launcher records its runs in
-    pii_key: str
-    pii_key_from_env: bool  # deployments hand the key to Dagster as an EnvVar, so it never shows in the UI
+    # VETDX_PII_KEY when set (handed to Dagster as an EnvVar, so it never shows in the UI); None: the
+    # key file beside the warehouse, made on first use (pipelines/ingest/pii_key.py)
+    pii_key: str | None
     keep_versions: int = 5
     export_langs: tuple[str, ...] = ("en",)  # languages a refresh exports in; `vetdx export` adds others
     build_catalogue: bool = True
@@ -81,8 +82,7 @@ class Settings:
             warehouse=path(ENV_WAREHOUSE, REPO_ROOT / "warehouse" / "vetdx.duckdb"),
             exports_dir=path(ENV_EXPORTS_DIR, REPO_ROOT / "exports"),
             dagster_home=path(ENV_DAGSTER_HOME, REPO_ROOT / ".dagster_home"),
-            pii_key=environ.get(ENV_PII_KEY) or DEV_PII_KEY,
-            pii_key_from_env=bool(environ.get(ENV_PII_KEY)),
+            pii_key=environ.get(ENV_PII_KEY) or None,
             keep_versions=parse_count(ENV_KEEP_VERSIONS, environ.get(ENV_KEEP_VERSIONS, "5"), minimum=1),
             export_langs=parse_languages(environ.get(ENV_EXPORT_LANGS, "en")),
             build_catalogue=parse_switch(ENV_CATALOGUE, environ.get(ENV_CATALOGUE, "on")),

@@ -50,11 +50,14 @@ def _parser_for(raw: Path, work: Path) -> Callable:
     """The ingest assets' parse function (pipelines/defs/assets/ingest.py), with the same seeds."""
     from pipelines.ingest.context import ParseContext
     from pipelines.ingest.parallel import FileParser
+    from pipelines.ingest.pii_key import resolve_key
     from pipelines.seeds import compose_seeds
 
-    settings = cfg.Settings.from_env()
-    seeds = compose_seeds(cfg.DEFAULT_SEEDS_DIR, settings.seeds_dir, work)
-    return FileParser(ParseContext.from_seeds(seeds, settings.pii_key))
+    settings = cfg.Settings.from_env()  # `vetdx bench` is an edge, like `vetdx refresh`
+    seeds = work / "seeds"
+    compose_seeds(cfg.DEFAULT_SEEDS_DIR, settings.seeds_dir, seeds)
+    key = resolve_key(settings.pii_key, raw, settings.warehouse)
+    return FileParser(ParseContext.from_seeds(seeds, key.key))
 
 
 def _dataset(raw: Path) -> dict:
@@ -224,25 +227,6 @@ def run_bench(opts: BenchOptions, progress: Callable[[str], None] = print) -> di
     return results
 
 
-def add_bench_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Register `bench` on the `vetdx` command's subparsers (pipelines/cli.py build_parser)."""
-    p = subparsers.add_parser(
-        "bench",
-        help="scale benchmark: ingest vs DuckDB and pandas, refresh time and memory, queries",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("--scale", choices=["small", "large"], default="large")
-    p.add_argument("--data", help="raw folder to benchmark (default bench_data/<scale>, git-ignored)")
-    p.add_argument("--out", help="results JSON (default bench_data/bench-<scale>.json)")
-    p.add_argument("--skip-generate", action="store_true", help="benchmark the files already in --data")
-    p.add_argument("--seed", type=int, default=2025, help="generator seed")
-    p.add_argument("--repeat", type=int, help="runs per ingest contender, median reported (small 3, large 1)")
-    p.add_argument("--query-runs", type=int, default=20, help="timed runs per query, after one warm-up")
-    p.add_argument("--refresh-timeout", type=float, default=3600, help="seconds before a refresh is killed")
-    p.set_defaults(func=cmd_bench)
-
-
 def cmd_bench(args: argparse.Namespace) -> int:
     data = Path(args.data).expanduser() if args.data else BENCH_DIR / args.scale
     out = Path(args.out).expanduser() if args.out else BENCH_DIR / f"bench-{args.scale}.json"
@@ -268,6 +252,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pipelines.bench.arguments import add_bench_parser
+
     parser = argparse.ArgumentParser(prog="vetdx")
     add_bench_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["bench", *(sys.argv[1:] if argv is None else argv)])

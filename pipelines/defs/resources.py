@@ -19,6 +19,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from pipelines.ingest.context import ParseContext
+from pipelines.ingest.pii_key import KeyRefused, resolve_key
 from pipelines.publish.locks import FileLock, LockHeld, owner_lock, sweep_orphans
 from pipelines.publish.store import VersionStore
 from pipelines.quality.reference import Reference, load_reference
@@ -75,7 +76,7 @@ class SourceFilesResource(dg.ConfigurableResource):
 
     raw_dir: str
     seeds_dir: str  # user seeds: each file overrides the default of the same name
-    pii_key: str
+    pii_key: str = ""  # empty: the key file beside the warehouse (pipelines/ingest/pii_key.py)
     ingest_workers: int | None = None  # parser processes beside the loader; None: one per core
 
     @property
@@ -125,7 +126,7 @@ class RefreshRun(dg.ConfigurableResource):
         if run is None:  # a resource built outside a run (a sensor, a test of the definitions)
             return
         try:
-            self._start(run, context.instance)
+            self._start(run, context.instance, context.log)
         except BaseException:
             self._finish()
             raise
@@ -135,7 +136,7 @@ class RefreshRun(dg.ConfigurableResource):
 
     # -- setup ---------------------------------------------------------------------------------
 
-    def _start(self, run: dg.DagsterRun, instance: dg.DagsterInstance | None) -> None:
+    def _start(self, run: dg.DagsterRun, instance: dg.DagsterInstance | None, log) -> None:
         store = self.warehouse.store
         raw = self.source_files.raw_path
         try:
@@ -174,7 +175,13 @@ class RefreshRun(dg.ConfigurableResource):
             DEFAULT_SEEDS_DIR, self.source_files.user_seeds_path, self._seeds_dir
         )
         self._seed_rows = read_seeds(self._seeds_dir)
-        self._parse_context = ParseContext.from_seed_rows(self._seed_rows, self.source_files.pii_key.encode())
+        try:
+            key = resolve_key(self.source_files.pii_key or None, raw, store.published)
+        except KeyRefused as exc:
+            raise RefreshRefused(f"{exc}; nothing was published") from None
+        if key.note and log is not None:
+            log.warning(key.note)
+        self._parse_context = ParseContext.from_seed_rows(self._seed_rows, key.key)
         self._reference = load_reference(self._seed_rows)
 
     def _finish(self) -> None:
@@ -269,7 +276,7 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     source_files = SourceFilesResource(
         raw_dir=str(settings.raw_dir),
         seeds_dir=str(settings.seeds_dir),
-        pii_key=dg.EnvVar(ENV_PII_KEY) if settings.pii_key_from_env else settings.pii_key,
+        pii_key=dg.EnvVar(ENV_PII_KEY) if settings.pii_key else "",
         ingest_workers=settings.ingest_workers,
     )
     return {

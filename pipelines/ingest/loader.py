@@ -115,10 +115,14 @@ def ingest_source(
     parse: Parser,
     on_file: Callable[[FileOutcome], None] | None = None,
     workers: int | None = None,
+    configured_workers: int | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> SourceSummary:
     """Load the files of one source that this warehouse has not seen (path and content) yet.
 
-    Files are parsed ahead by `workers` (default: `parallel.worker_count`) and landed here in order.
+    Files are parsed ahead by `workers` (default: `parallel.worker_count` of the batch, capped by the
+    `configured_workers` setting) and landed here in order. `on_start` hears how many files are new
+    before the first is parsed, `on_file` hears each file's outcome (a progress view counts both).
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; expected one of {sorted(SOURCES)}")
@@ -132,8 +136,11 @@ def ingest_source(
             seen.add((display, digest))
             new.append((path, display, digest))
     to_parse = [ParseJob(path, display) for path, display, digest in new if digest not in landed_hashes]
+    if on_start:
+        on_start(len(new))
     if workers is None:
-        workers = worker_count(len(to_parse), sum(job.path.stat().st_size for job in to_parse))
+        total_bytes = sum(job.path.stat().st_size for job in to_parse)
+        workers = worker_count(len(to_parse), total_bytes, configured_workers)
     parsing = {job.display for job in to_parse}
     outcomes: list[FileOutcome] = []
     group: list[tuple[PendingFile, FileOutcome]] = []

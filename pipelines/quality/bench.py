@@ -20,8 +20,8 @@ import duckdb
 from pipelines.ingest.schemas import RAW_TABLES
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import load_reference
-from pipelines.seeds import read_seeds
 from pipelines.quality.runner import DEFAULT_CHUNK_ROWS, validate
+from pipelines.seeds import read_seeds
 from pipelines.settings import DEFAULT_SEEDS_DIR
 
 

@@ -16,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -196,6 +197,13 @@ def test_next_refresh_after_crashes_recovers_and_publishes(published, recovery_r
     assert result.returncode == 0, result.stdout + result.stderr
     builds = published.warehouse.parent / "builds"
     assert not builds.exists() or not any(builds.iterdir()), "stale builds are swept"
+    # Every killed run held the warehouse lock; the run that took it next recorded it as failed in
+    # the instance, so the UI shows no refresh running forever and the run queue does not wait on one.
+    with dg.DagsterInstance.from_config(str(published.dagster_home)) as instance:
+        runs = instance.get_runs()
+        assert [r.run_id for r in runs if not r.is_finished] == []
+        assert any(r.status == dg.DagsterRunStatus.FAILURE for r in runs), "the killed runs"
+        assert runs[0].status == dg.DagsterRunStatus.SUCCESS  # this recovery refresh
 
 
 def test_readers_see_no_errors_and_one_consistent_version_during_a_refresh(published, recovery_refresh):

@@ -16,6 +16,7 @@ from pipelines.ingest.loader import ingest_source
 from pipelines.ingest.model import FileRejected
 from pipelines.ingest.parallel import FileParser, worker_count
 from pipelines.ingest.schemas import RAW_TABLES, SOURCES
+from pipelines.settings import parse_workers
 from tests.ingest.test_corpus import ACCEPTED, REJECTED
 
 CORPUS = [(name, source, writer) for name, source, writer, *_ in ACCEPTED + REJECTED]
@@ -125,9 +126,11 @@ def test_file_rejected_survives_the_trip_from_a_worker() -> None:
 
 
 def test_worker_count_keeps_small_batches_in_process() -> None:
-    assert worker_count(3, 1_000, setting="2") == 0
-    assert worker_count(50, 1_000, setting="2") == 2
-    assert worker_count(1, 64 << 20, setting="2") == 2
-    assert worker_count(50, 64 << 20, setting="1") == 0
+    assert worker_count(3, 1_000, configured=2) == 0
+    assert worker_count(50, 1_000, configured=2) == 2
+    assert worker_count(1, 64 << 20, configured=2) == 2
+    assert worker_count(50, 64 << 20, configured=1) == 0
+    assert worker_count(50, 64 << 20, configured=0) == 0
+    # the setting itself is checked where it is resolved, at the edge
     with pytest.raises(ValueError, match="VETDX_INGEST_WORKERS"):
-        worker_count(50, 1_000, setting="-1")
+        parse_workers("-1")

@@ -84,3 +84,27 @@ def test_version_ids_sort_by_time():
     late = new_version_id("0000000000", datetime(2026, 1, 2, tzinfo=UTC))
     assert early == "20260101T000000Z-abcdef12"
     assert early < late
+
+
+def test_rollback_skips_a_damaged_version_recognised_by_its_recorded_sha256(tmp_path):
+    import hashlib
+    import json
+
+    store = VersionStore(tmp_path / "vetdx.duckdb")
+    for i in (1, 2, 3):
+        _build(store, f"run-{i}", i)
+        store.publish(f"run-{i}", f"2026010{i}T000000Z-run-{i}", {}, keep=5)
+    middle = store.version_path("20260102T000000Z-run-2")
+    recorded = json.loads(middle.with_suffix(".json").read_text())["sha256"]
+    assert recorded == hashlib.sha256(middle.read_bytes()).hexdigest()
+    data = bytearray(middle.read_bytes())
+    data[-100] ^= 0xFF  # one flipped byte deep in the file: the header still looks whole
+    middle.write_bytes(bytes(data))
+
+    def intact(info: dict) -> bool:
+        return (
+            hashlib.sha256(store.version_path(info["version_id"]).read_bytes()).hexdigest() == info["sha256"]
+        )
+
+    assert store.rollback(is_intact=intact) == "20260101T000000Z-run-1"
+    assert _published_value(store) == 1

@@ -58,9 +58,10 @@ def published_warehouse(context: dg.AssetExecutionContext, refresh_run: RefreshR
         with duckdb.connect(str(build), read_only=True) as con:
             loaded = con.execute("SELECT count(*) FROM audit.loads WHERE status = 'loaded'").fetchone()[0]
         if loaded == 0:
+            raw = refresh_run.source_files.raw_dir
             raise dg.Failure(
-                f"not publishing: nothing is published yet and no file under {refresh_run.source_files.raw_dir}"
-                " loaded, so this would publish an empty warehouse"
+                f"not publishing: nothing is published yet and no file under {raw} loaded,"
+                " so this would publish an empty warehouse"
             )
     version_id = new_version_id(refresh_run.run_id)
     label = data_label_for(refresh_run.source_files.raw_path)
