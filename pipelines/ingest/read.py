@@ -43,11 +43,11 @@ def read_grids(path: Path, display_name: str, limits: Limits | None = None) -> R
             raise FileRejected(
                 reasons.UNSUPPORTED_FORMAT, f"{display_name}: unreadable XLSX: {exc}", detected_format=kind
             ) from exc
+    check_text(data, display_name, limits, kind)  # on the bytes, before decoding copies them
     try:
         decoded = decode(data)
     except (UndecodableText, UnicodeDecodeError) as exc:
         raise FileRejected(reasons.UNDECODABLE_TEXT, f"{display_name}: {exc}", detected_format=kind) from exc
-    check_text(data, display_name, limits, kind)
     if kind == sniff.SPREADSHEETML:
         try:
             grids = read_spreadsheetml(decoded.text)
