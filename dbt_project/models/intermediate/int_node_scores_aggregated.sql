@@ -144,7 +144,8 @@ level_{{ depth }} as (
         end as score,
         q.coverage,
         case
-            when coalesce(q.w_present, 0) = 0 then 'no data: no child with weight has a score (' || coalesce(q.missing_children, 'zero weights') || ')'
+            when coalesce(q.w_present, 0) = 0 and q.missing_children is null then 'no data: only zero-weight children have a score'
+            when coalesce(q.w_present, 0) = 0 then 'no data: no child has a score (' || q.missing_children || ')'
             when q.coverage < q.min_coverage - 1e-9 then
                 'coverage ' || printf('%.2f', q.coverage) || ' below minimum ' || printf('%.2f', q.min_coverage)
                 || ' (missing: ' || q.missing_children || ')'
