@@ -1,7 +1,8 @@
 """Resolve whatever a file calls a country to the ISO3 code of an OIC member state.
 
 Keys: ISO3, ISO2, ISO numeric (with or without leading zeros), English/French/Arabic/World Bank names
-from countries.csv, and every alias of country_aliases.csv, all compared after `text.fold`
+from countries.csv, every alias of country_aliases.csv and each member's CLDR name in 25 languages
+(cldr.py), all compared after `text.fold`
 (case, Latin and Arabic diacritics, Arabic letter variants, punctuation). A leading English/French
 article ("The Gambia", "Le Niger") is also tried without it.
 Aliases whose iso3 is not a member (World Bank aggregates "World", "Arab World"...) are known
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pipelines.ingest.cldr import member_names
 from pipelines.ingest.text import fold
 
 _ARTICLE = re.compile(r"^(the|la|le|les|l)\s+")
@@ -39,6 +41,7 @@ class CountryResolver:
     def from_rows(
         cls, countries: Iterable[Mapping[str, str]], aliases: Iterable[Mapping[str, str]]
     ) -> CountryResolver:
+        countries = list(countries)
         members: dict[str, str] = {}
         for row in countries:
             iso3 = row["iso3"].strip().upper()
@@ -53,6 +56,12 @@ class CountryResolver:
             iso3 = row["iso3"].strip().upper()
             target = members if iso3 in members.values() else non_members
             target.setdefault(_keys(row["alias"])[0], iso3)
+        # CLDR names in 25 languages; the seeds win, and a name the seeds give to another country
+        # or to an aggregate is left out rather than guessed.
+        iso2 = {(row.get("iso2") or "").strip().upper(): row["iso3"].strip().upper() for row in countries}
+        for key, iso3 in member_names({k: v for k, v in iso2.items() if k}).items():
+            if key not in non_members:
+                members.setdefault(key, iso3)
         return cls(members, non_members)
 
     def resolve(self, text: str | None) -> str | None:
