@@ -235,9 +235,24 @@ def test_no_float_noise_in_the_workbook_or_the_pages(book_en, published):
 
 def _allowed_latin(con, version: str) -> set[str]:
     """Latin words that may appear in an Arabic set: codes and names that are not labels."""
-    words = {"vetdx", "ISO3", "PDF", "CSV", "Parquet", "ln", "xlsx", "csv", "parquet", "html", "ar", "z"}
+    words = {
+        "vetdx",
+        "ISO3",
+        "PDF",
+        "CSV",
+        "Parquet",
+        "ln",
+        "xlsx",
+        "csv",
+        "parquet",
+        "html",
+        "pdf",
+        "ar",
+        "z",
+        "marts",
+    }
     label = con.execute("select max(data_label) from marts.countries").fetchone()[0] or ""
-    words |= set(re.findall(r"[A-Za-z]+", label)) | {"o", "cial"}  # pdftotext splits the ffi ligature
+    words |= set(re.findall(r"[A-Za-z]+", label)) | {"o", "cial", "ffi"}  # pdftotext splits the ffi ligature
     for (code,) in con.execute(
         "select iso3 from marts.countries union all select code from marts.indicators"
     ).fetchall():
