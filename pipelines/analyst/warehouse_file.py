@@ -11,10 +11,11 @@ least 3 x 4096 + block_count x block_alloc_size bytes (the sample warehouse: 12,
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipelines.hashing import sha256_of
 
 HEADER_BYTES = 4096
 HEADERS = 3
@@ -23,7 +24,6 @@ MAGIC_OFFSET = 8
 # Database header after its 8-byte checksum: iteration, meta_block, free_list, block_count,
 # block_alloc_size (little-endian uint64 each; DuckDB's DatabaseHeader::Write).
 _DB_HEADER = struct.Struct("<QQQQQ")
-_HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,6 @@ def problem(path: Path) -> str | None:
     return None
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def damage(path: Path, recorded_sha256: str | None = None) -> str | None:
     """What is wrong with a kept version or published file, or None when intact.
 
@@ -82,7 +74,7 @@ def damage(path: Path, recorded_sha256: str | None = None) -> str | None:
     found = problem(path)
     if found is not None:
         return found
-    if recorded_sha256 and sha256_file(path) != recorded_sha256.lower():
+    if recorded_sha256 and sha256_of(path) != recorded_sha256.lower():
         return "does not match the sha256 recorded at publish"
     return None
 

@@ -10,7 +10,6 @@ Raw tables keep every version of every file; the staging layer picks the current
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import traceback
 import uuid
@@ -21,6 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.hashing import sha256_of
 from pipelines.ingest import landing, pii
 from pipelines.ingest.landing import PendingFile, audit_loaded, insert_audit, utc_now
 from pipelines.ingest.model import FileRejected, ParsedFile
@@ -89,14 +89,6 @@ def discover_files(raw_dir: Path, source: str) -> list[Path]:
         for p in folder.rglob("*")
         if p.is_file() and not any(part.startswith((".", "~$")) for part in p.relative_to(raw_dir).parts)
     )
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _known_loads(con: duckdb.DuckDBPyConnection, source: str) -> tuple[set[tuple[str, str]], set[str]]:

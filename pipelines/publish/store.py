@@ -18,7 +18,6 @@ is free once the process is gone).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -30,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.faults import crash_point
+from pipelines.hashing import sha256_of
 from pipelines.publish.locks import sweep_orphans
 
 
@@ -125,7 +125,7 @@ class VersionStore:
         shutil.rmtree(build.parent, ignore_errors=True)
         # The file's sha256 lets `vetdx versions` and `vetdx rollback` tell an intact version from a
         # damaged one (hashing runs at ~1 GB/s: about a second for a 10M-row warehouse).
-        record = {"version_id": version_id, "sha256": _sha256_file(target), **metadata}
+        record = {"version_id": version_id, "sha256": sha256_of(target), **metadata}
         _write_json_atomic(target.with_suffix(".json"), record)
         self._point_published_at(version_id)
         self.prune(keep)
@@ -190,14 +190,6 @@ class VersionStore:
 def new_version_id(run_id: str, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{run_id[:8]}"
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_text_atomic(path: Path, text: str) -> None:

@@ -134,7 +134,7 @@ def test_two_launchers_at_once_one_publishes_every_file_the_other_says_why(
     assert _loaded_files(ws.warehouse) == _raw_files(ws), "the published version holds every file"
     with _instance(ws) as instance:
         statuses = sorted(r.status.value for r in instance.get_runs())
-    assert statuses == (["SUCCESS"] if second == "cli" else ["FAILURE", "SUCCESS"])
+    assert statuses == ["FAILURE", "SUCCESS"]  # the loser is a failed run in the UI, saying why
     if first == "cli":  # a person's view: progress lines, a summary, the log file it names
         assert "ingest_official" in winner_err and "dbt models" in winner_err
         assert "Traceback" not in winner_err
