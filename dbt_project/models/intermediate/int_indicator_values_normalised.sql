@@ -196,6 +196,7 @@ final as (
         income_group,
         transform_kind,
         bound_log,
+        log_ct_shift,
         score_bounded
     from normalised
 )
