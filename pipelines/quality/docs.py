@@ -146,13 +146,15 @@ def _scope(raw: dict, report: dict) -> dict:
         **raw.get("statistics", {}),
     }
     relation = report.get("relation", "")
-    results = [_result(r) for r in raw.get("results", [])]
+    severities = _severities(report)
+    results = [_result(r, name, severities) for r in raw.get("results", [])]
+    failed = [r["severity"] for r in results if not r["success"]]
     return {
         "name": name,
         "file": f"{_file_stem(name)}.html",
         "relation": relation,
         "success": bool(raw.get("success")),
-        "severity": report.get("severity"),
+        "severity": "ERROR" if "ERROR" in failed else ("WARN" if failed else None),
         "evaluated": stats["evaluated_expectations"],
         "passed": stats["successful_expectations"],
         "failed": stats["unsuccessful_expectations"],
@@ -167,12 +169,23 @@ def _scope(raw: dict, report: dict) -> dict:
     }
 
 
-def _result(raw: dict) -> dict:
+def _severities(report: dict) -> dict[tuple[str, str, str], str]:
+    """(scope name, expectation, column) -> vetdx severity (ERROR blocks publishing, WARN does not), from
+    the report's outcomes; GX's own `critical` says nothing about that."""
+    suite = report.get("suite", "")
+    return {
+        (f"{suite}.{o.get('scope')}", o.get("expectation", ""), o.get("column") or ""): o.get("severity", "")
+        for o in report.get("outcomes", [])
+    }
+
+
+def _result(raw: dict, scope: str, severities: dict[tuple[str, str, str], str]) -> dict:
     config = raw.get("expectation_config", {})
     kwargs = dict(config.get("kwargs", {}))
     column = kwargs.pop("column", None) or ", ".join(
         str(kwargs.pop(k)) for k in ("column_A", "column_B") if k in kwargs
     )
+    severity = severities.get((scope, config.get("type", ""), column or ""), config.get("severity", ""))
     kwargs.pop("batch_id", None)
     result = raw.get("result", {}) or {}
     examples = result.get("partial_unexpected_list") or []
@@ -183,7 +196,7 @@ def _result(raw: dict) -> dict:
         "column": column or "",
         "kwargs": json.dumps(kwargs, ensure_ascii=False, sort_keys=True, default=str) if kwargs else "",
         "success": bool(raw.get("success")),
-        "severity": config.get("severity", ""),
+        "severity": severity,
         "element_count": result.get("element_count", ""),
         "unexpected_count": result.get("unexpected_count", ""),
         "unexpected_percent": "" if percent is None else f"{percent:.2f}",

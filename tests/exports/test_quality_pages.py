@@ -33,6 +33,20 @@ def _write_report(folder: Path) -> None:
         "relation": "raw.equipment_inventory",
         "row_count": 10,
         "severity": "ERROR",
+        "outcomes": [
+            {
+                "expectation": "expect_column_values_to_be_between",
+                "column": "quantity",
+                "scope": "rows",
+                "severity": "ERROR",
+            },
+            {
+                "expectation": "expect_column_values_to_not_be_null",
+                "column": "iso3",
+                "scope": "rows",
+                "severity": "WARN",
+            },
+        ],
         "gx_results": [
             {
                 "success": False,
@@ -58,13 +72,14 @@ def test_quality_pages_show_every_expectation_and_load_nothing(tmp_path: Path) -
     index = render_data_docs(tmp_path)
     assert index == tmp_path / "data_docs" / "index.html"
     html = index.read_text(encoding="utf-8")
-    assert 'data-scope="raw.equipment_inventory.rows"' in html and ">failed<" in html
+    assert 'data-scope="raw.equipment_inventory.rows"' in html and ">failed<" in html and ">ERROR<" in html
     assert re.search(r'class="num">2</td>\s*<td class="num">1</td>\s*<td class="num">1</td>', html)
     page = (tmp_path / "data_docs" / "validations" / "raw.equipment_inventory.rows.html").read_text(
         encoding="utf-8"
     )
     assert page.count("<tr data-expectation=") == 2
     assert "expect_column_values_to_be_between" in page and "-1, -2, -5" in page and "30.00" in page
+    assert ">ERROR<" in page and ">WARN<" in page and "critical" not in page  # vetdx's severities
     for text in (html, page):
         assert "<script" not in text and not re.search(r'(src|href)="(https?:)?//', text)
         assert "&#34;" not in text.split("</style>")[0]  # the inline style is not escaped into nonsense
