@@ -99,3 +99,22 @@ def coinr_build(tmp_path_factory):
     )
     assert run.success, "\n".join(run.failures()) + run.log[-4000:]
     return run
+
+
+@pytest.fixture(scope="session")
+def flat_build(tmp_path_factory):
+    """A tree of depth 1: a root named `reach` directly over two official-series leaves."""
+    import vetdx_menu_scenarios as menu
+
+    raw = RawData()
+    for iso, base in (("XAA", 60.0), ("XBB", 30.0), ("XCC", 45.0)):
+        raw.official(iso, 2023, "IT.NET.USER.ZS", base)
+        raw.official(iso, 2023, "EG.ELC.ACCS.ZS", base + 20)
+    run = build_scenario(
+        tmp_path_factory.mktemp("flat"),
+        raw,
+        {"indicator_catalogue.csv": menu.FLAT_CATALOGUE, "countries.csv": menu.FLAT_COUNTRIES},
+        extra_vars={"mc_draws": 50},
+    )
+    assert run.success, "\n".join(run.failures()) + run.log[-4000:]
+    return run

@@ -198,3 +198,25 @@ def test_root_of_any_name_has_a_complete_grid(menu_build):
     dims = {r[0] for r in menu_build.query("select distinct dimension from marts.gap_indices")}
     assert "menu" in dims and len(dims) == 9
     assert menu_build.query("select count(*) from marts.gap_indices") == [(6 * 3 * 9,)]
+
+
+def test_rank_intervals_nominal_ranks_follow_the_new_aggregations(menu_build):
+    mismatches = menu_build.query(
+        "select r.iso3, r.dimension, r.nominal_rank, g.rank from marts.rank_intervals r "
+        "join marts.gap_indices g using (iso3, round, dimension) where r.nominal_rank is distinct from g.rank"
+    )
+    assert mismatches == []
+    choices = {r[0] for r in menu_build.query("select distinct choice from marts.sensitivity_indices")}
+    assert choices == {"weights", "normalisation", "aggregation"}
+
+
+def test_a_tree_of_depth_one_publishes(flat_build):
+    """root `reach` = geometric mean of two goalpost leaves: XAA sqrt(60 x 80), XBB sqrt(30 x 50)."""
+    got = dict(flat_build.query("select iso3, score from marts.gap_indices where dimension = 'reach'"))
+    assert got["XAA"] == pytest.approx(math.sqrt(60 * 80)) and got["XBB"] == pytest.approx(math.sqrt(30 * 50))
+    dims = flat_build.query("select distinct dimension from marts.gap_indices order by 1")
+    assert dims == [("internet",), ("power",), ("reach",)]
+    types = dict(flat_build.query("select code, node_type from marts.indicators"))
+    assert types == {"reach": "index", "internet": "indicator", "power": "indicator"}
+    ranks = flat_build.query("select count(*) from marts.rank_intervals where draws = 50")
+    assert ranks == [(3 * 3,)]

@@ -241,3 +241,17 @@ def coinr_raw() -> RawData:
             if not np.isnan(value):
                 raw.official(unit, 2024, code, float(value))
     return raw
+
+
+# --- depth 1: a root over leaves ------------------------------------------------------------------
+FLAT_CATALOGUE = csv_text(
+    CATALOGUE_HEADER,
+    [
+        menu_node("reach", None, "geometric")[:22],
+        [*menu_leaf("internet", "reach")[:17], "IT.NET.USER.ZS", *menu_leaf("internet", "reach")[18:22]],
+        [*menu_leaf("power", "reach")[:17], "EG.ELC.ACCS.ZS", *menu_leaf("power", "reach")[18:22]],
+    ],
+)
+FLAT_COUNTRIES = csv_text(
+    ["iso3", "name_en", "cluster"], [["XAA", "Xa", "one"], ["XBB", "Xb", "one"], ["XCC", "Xc", "two"]]
+)
