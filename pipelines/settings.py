@@ -29,6 +29,7 @@ ENV_EXPORT_LANGS = "VETDX_EXPORT_LANGS"
 ENV_DAGSTER_HOME = "DAGSTER_HOME"  # Dagster's own variable: the CLI and `dagster dev` share one instance
 ENV_REFRESH_CRON = "VETDX_REFRESH_CRON"
 ENV_INGEST_WORKERS = "VETDX_INGEST_WORKERS"
+ENV_LIMIT_PREFIX = "VETDX_MAX_"  # ingest size limits, e.g. VETDX_MAX_CELLS (docs/official-files.md)
 # "off" skips the dbt docs site (the data catalogue) of a refresh: ~10 s saved per refresh, for quick
 # operational refreshes and the crash tests; the version is then published without a catalogue.
 ENV_CATALOGUE = "VETDX_CATALOGUE"
@@ -65,6 +66,7 @@ class Settings:
     build_catalogue: bool = True
     revalidate_all: bool = False
     ingest_workers: int | None = None  # parser processes beside the loader; None: one per core
+    ingest_limits: tuple[tuple[str, int], ...] = ()  # VETDX_MAX_<NAME>: size limits (ingest/limits.py)
     refresh_cron: str = DEFAULT_REFRESH_CRON
 
     @classmethod
@@ -88,6 +90,7 @@ class Settings:
             build_catalogue=parse_switch(ENV_CATALOGUE, environ.get(ENV_CATALOGUE, "on")),
             revalidate_all=parse_revalidate(environ.get(ENV_REVALIDATE, "new")),
             ingest_workers=parse_workers(environ.get(ENV_INGEST_WORKERS)),
+            ingest_limits=parse_limits(environ),
             refresh_cron=environ.get(ENV_REFRESH_CRON) or DEFAULT_REFRESH_CRON,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
@@ -170,6 +173,17 @@ def parse_count(name: str, text: str, minimum: int = 0) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be {minimum} or more; got {text!r}")
     return value
+
+
+def parse_limits(environ: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    """`VETDX_MAX_CELLS=50000000` -> (("max_cells", 50000000),): which names exist, ingest knows."""
+    return tuple(
+        sorted(
+            (name[len("VETDX_") :].lower(), parse_count(name, value, minimum=1))
+            for name, value in environ.items()
+            if name.startswith(ENV_LIMIT_PREFIX) and value.strip()
+        )
+    )
 
 
 def parse_workers(text: str | None) -> int | None:

@@ -27,7 +27,7 @@ WORKER_GROUPS: dict[str, tuple[str, ...]] = {
     "safety-early": (
         *(f"{SAFETY}test_kill_9_before_the_swap_leaves_the_published_warehouse_unchanged[{p}]"
           for p in SAFETY_EARLY_POINTS),
-        f"{SAFETY}test_negative_counts",
+        f"{SAFETY}test_a_collapsing_reissue",
     ),
     "safety-late": (SAFETY,),  # the rest of the file: late kill points and the recovery refresh
 }  # fmt: skip

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 
 from pipelines.ingest.context import ParseContext
+from pipelines.ingest.limits import Limits
 from pipelines.ingest.pii_key import KeyRefused, resolve_key
 from pipelines.publish.locks import FileLock, LockHeld, owner_lock, sweep_orphans
 from pipelines.publish.store import VersionStore
@@ -78,6 +79,8 @@ class SourceFilesResource(dg.ConfigurableResource):
     seeds_dir: str  # user seeds: each file overrides the default of the same name
     pii_key: str = ""  # empty: the key file beside the warehouse (pipelines/ingest/pii_key.py)
     ingest_workers: int | None = None  # parser processes beside the loader; None: one per core
+    # overrides of the size limits' defaults (pipelines/ingest/limits.py), by name
+    ingest_limits: dict[str, int] = Field(default_factory=dict)
 
     @property
     def raw_path(self) -> Path:
@@ -181,7 +184,11 @@ class RefreshRun(dg.ConfigurableResource):
             raise RefreshRefused(f"{exc}; nothing was published") from None
         if key.note and log is not None:
             log.warning(key.note)
-        self._parse_context = ParseContext.from_seed_rows(self._seed_rows, key.key)
+        try:
+            limits = Limits.with_overrides(self.source_files.ingest_limits)
+        except ValueError as exc:
+            raise RefreshRefused(str(exc)) from None
+        self._parse_context = ParseContext.from_seed_rows(self._seed_rows, key.key, limits)
         self._reference = load_reference(self._seed_rows)
 
     def _finish(self) -> None:
@@ -278,6 +285,7 @@ def resources_for(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         seeds_dir=str(settings.seeds_dir),
         pii_key=dg.EnvVar(ENV_PII_KEY) if settings.pii_key else "",
         ingest_workers=settings.ingest_workers,
+        ingest_limits=dict(settings.ingest_limits),
     )
     return {
         "warehouse": warehouse,

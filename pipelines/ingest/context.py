@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.collect.mapping import SEED_NAME as FORM_MAPPINGS_SEED
+from pipelines.collect.mapping import FormMappings
 from pipelines.ingest.codebook import Codebook
 from pipelines.ingest.countries import CountryResolver
 from pipelines.ingest.equipment import EquipmentTaxonomy
@@ -52,22 +54,29 @@ class ParseContext:
     pii_key: bytes
     percent_indicators: frozenset[str] = frozenset()  # catalogue codes whose values are 0-100 shares
     current_year: int = field(default_factory=this_year)  # the reference period ends the year after
-    limits: Limits = field(default_factory=Limits.from_env)  # file size limits (limits.py)
+    limits: Limits = field(default_factory=Limits)  # file size limits (limits.py)
+    # National forms' columns and choices onto codebook questions (pipelines/collect/mapping.py).
+    form_mappings: FormMappings = field(default_factory=FormMappings)
 
     @property
     def choices(self) -> Mapping[str, tuple]:
         return self.codebook.choices
 
     @classmethod
-    def from_seed_rows(cls, seeds: Mapping[str, SeedRows], pii_key: bytes) -> ParseContext:
+    def from_seed_rows(
+        cls, seeds: Mapping[str, SeedRows], pii_key: bytes, limits: Limits | None = None
+    ) -> ParseContext:
         """From the run's seeds, read once by its setup (an absent seed is an empty one)."""
+        codebook = Codebook.from_rows(seeds.get("survey_codebook", []), seeds.get("survey_choices", []))
         return cls(
-            codebook=Codebook.from_rows(seeds.get("survey_codebook", []), seeds.get("survey_choices", [])),
+            codebook=codebook,
             countries=CountryResolver.from_rows(seeds.get("countries", []), seeds.get("country_aliases", [])),
             equipment=EquipmentTaxonomy.from_rows(seeds.get("equipment_taxonomy", [])),
             catalogue_codes=catalogue_lookup(seeds.get("indicator_catalogue", [])),
             pii_key=pii_key,
             percent_indicators=percent_indicators(seeds.get("indicator_catalogue", [])),
+            form_mappings=FormMappings.from_rows(seeds.get(FORM_MAPPINGS_SEED, []), codebook),
+            limits=limits or Limits(),
         )
 
     @classmethod

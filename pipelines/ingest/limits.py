@@ -8,15 +8,14 @@ size limit bounds them).
 
 Defaults fit every legitimate file seen (the 10M-row inventory benchmark is 10 CSVs of ~1M rows;
 Excel itself caps a cell at 32,767 characters); each can be changed with an environment variable
-(docs/official-files.md).
+`VETDX_MAX_<NAME>`, read at the edge into `Settings.ingest_limits` (docs/official-files.md).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -43,14 +42,15 @@ class Limits:
     max_line_kb: int = 1024  # text: one line (a World Bank API line is ~1.5 KB)
 
     @classmethod
-    def from_env(cls) -> Limits:
-        """Defaults, each overridable by VETDX_<NAME> (e.g. VETDX_MAX_CELLS=50000000)."""
-        values = {}
-        for f in fields(cls):
-            text = os.environ.get(f"VETDX_{f.name.upper()}")
-            if text:
-                values[f.name] = int(text)
-        return cls(**values)
+    def with_overrides(cls, overrides: Mapping[str, int]) -> Limits:
+        """Defaults, each overridable by name (the `ingest_limits` setting, from VETDX_MAX_<NAME>)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown ingest limit(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        return cls(**overrides)
 
 
 def _too_large(display_name: str, what: str) -> FileRejected:

@@ -126,23 +126,23 @@ def test_kill_9_after_the_swap_leaves_a_complete_published_version(published):
     assert official_rows > 0
 
 
-def test_negative_counts_fail_the_check_and_keep_the_published_version(published):
+def test_a_collapsing_reissue_fails_the_check_and_keeps_the_published_version(published):
+    """What row rules cannot see: every row of a re-issued inventory is valid, but the country
+    lost most of its rows against the published version. The blocking check stops publication."""
     before = _fingerprint(published)
-    (published.raw / "institutions" / "AZE_2026_bad.csv").write_text(
-        "country,year,vet_level,ownership,sex,measure,value\n"
-        "Azerbaijan,2026,total,public,total,institutions,80\n"
-        "Azerbaijan,2026,total,public,female,students,-20000\n"
-        "Azerbaijan,2026,total,public,male,students,-21000\n"
-    )
+    equipment = sorted((published.raw / "inventory").rglob("*2025*equipment*.csv"))[0]
+    lines = equipment.read_bytes().splitlines(keepends=True)
+    collapsed = equipment.with_name(equipment.stem + "_truncated.csv")
+    collapsed.write_bytes(b"".join(lines[:6]))  # the header and 5 of its rows
     try:
         result = refresh(published)
         assert result.returncode != 0
         out = result.stdout + result.stderr
-        assert "raw/institution_counts" in out
-        assert "value" in out and "-20000" in out, out[-3000:]
+        assert "raw/equipment_inventory" in out, out[-3000:]
+        assert "drop_pct" in out, out[-3000:]
         assert _fingerprint(published) == before
     finally:
-        (published.raw / "institutions" / "AZE_2026_bad.csv").unlink()
+        collapsed.unlink()
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ import pytest
 
 from pipelines.ingest import reasons as r
 from pipelines.ingest.limits import Limits
+from pipelines.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_SECONDS = 20
@@ -144,11 +145,14 @@ def test_bombs_are_refused_by_name_quickly(tmp_path: Path, name: str, writer, fm
     assert out["rss_mb"] < MAX_RSS_MB, out
 
 
-def test_limits_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VETDX_MAX_CELLS", "1000")
-    monkeypatch.setenv("VETDX_MAX_LINE_KB", "4")
-    limits = Limits.from_env()
+def test_limits_are_configurable() -> None:
+    settings = Settings.resolve({"VETDX_MAX_CELLS": "1000", "VETDX_MAX_LINE_KB": "4"})
+    limits = Limits.with_overrides(dict(settings.ingest_limits))
     assert (limits.max_cells, limits.max_line_kb, limits.max_rows) == (1000, 4, Limits().max_rows)
+    with pytest.raises(ValueError, match="unknown ingest limit"):
+        Limits.with_overrides(dict(Settings.resolve({"VETDX_MAX_CELS": "1"}).ingest_limits))
+    with pytest.raises(ValueError, match="VETDX_MAX_ROWS must be 1 or more"):
+        Settings.resolve({"VETDX_MAX_ROWS": "0"})
 
 
 def test_a_legitimate_workbook_under_the_limits_is_read(tmp_path: Path) -> None:
