@@ -49,7 +49,8 @@ def _merge(name: str, parts: list[ParsedTable]) -> ParsedTable:
 
 def _survey(read: ReadResult, ctx: ParseContext, display_name: str) -> ParsedFile:
     notes: list[str] = []
-    tables = _tables(read, lambda c: survey_word(c, ctx.codebook), display_name, notes)
+    forms = ctx.form_mappings.header_forms()  # a national form's header row has its own names
+    tables = _tables(read, lambda c: survey_word(c, ctx.codebook, forms), display_name, notes)
     parsed, rows_read, kind, unknown, survey_notes = parse_survey(tables, ctx, display_name)
     return ParsedFile(
         f"{kind}-{read.format}", read.encoding, parsed, rows_read, unknown, notes + survey_notes

@@ -31,3 +31,4 @@ NO_HEADER_FOUND = "no_header_found"  # no row in the first rows looks like a hea
 MISSING_REQUIRED_COLUMN = "missing_required_column"  # header found but a required column is absent
 UNKNOWN_LAYOUT = "unknown_layout"  # the columns fit none of the layouts this source accepts
 TOO_LARGE = "too_large"  # over a size limit of limits.py (cells, rows, uncompressed bytes)
+INVALID_MAPPING = "invalid_mapping"  # the national form mapping that names this export has a bad row

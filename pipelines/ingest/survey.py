@@ -14,6 +14,9 @@ summary column (space, comma or semicolon separated codes/labels).
 Rows: a row with any invalid cell is rejected whole. Repeat-group rows (extra sheets joined by
 `_parent_index`, `_submission__uuid` or `PARENT_KEY`) whose parent is absent or rejected are
 `orphan_row`. Round: the `round` answer, else a year 2000-2099 in the file path.
+National forms: a reviewed mapping (pipelines/collect/mapping.py) renames their columns and choices
+to codebook codes; the file's folder or name, its `_xform_id_string`, else header coverage (when the
+file is no vetdx export) picks the form. Columns the mapping does not cover stay `unmapped`.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import polars as pl
 
+from pipelines.collect.mapping import CONSTANT_PREFIX, FormMapping
 from pipelines.ingest import hints, reasons
 from pipelines.ingest.codebook import Codebook, Question
 from pipelines.ingest.context import ParseContext
@@ -37,13 +41,15 @@ from pipelines.ingest.numbers import as_percent, parse_numbers
 from pipelines.ingest.pii import IDENTITY_META, identity_hash, redact_text
 from pipelines.ingest.rejects import REDACTED, reject_row, rejects_frame
 from pipelines.ingest.schemas import RAW_TABLES
-from pipelines.ingest.survey_columns import Column, classify, form_kind
+from pipelines.ingest.survey_columns import Column, classify, form_kind, listed_in
 from pipelines.ingest.text import fold
 
 _NUMERIC = ("integer", "decimal", "percent")
 _CHOICE = ("select_one", "likert5", "yes_no")
 _RESPONSE_FIELDS = ("respondent_role", "institution_id", "institution_name")
 _PARENT_LINKS = (("_parent_index", "_index"), ("_submission__uuid", "_uuid"), ("PARENT_KEY", "KEY"))
+_VERSION_COLUMNS = ("__version__", "FormVersion", "_version_")
+_FORM_ID_COLUMNS = ("_xform_id_string",)
 _ID_COLUMNS = {
     "kobo": ("_uuid", "_id"),
     "odk": ("KEY", "instanceID", "meta-instanceID"),
@@ -66,9 +72,9 @@ class Sheet:
     invalid: dict[str, list[bool]] = field(default_factory=dict)
 
 
-def _prepare(table: Table, codebook: Codebook) -> Sheet:
+def _prepare(table: Table, codebook: Codebook, form: FormMapping | None = None) -> Sheet:
     """Classify headers and parse every numeric question column at once (vectorised)."""
-    sheet = Sheet(table, [classify(h, codebook) for h in table.headers])
+    sheet = Sheet(table, [classify(h, codebook, form) for h in table.headers])
     for col in sheet.columns:
         q = col.question
         if col.kind == "question" and q and q.type in _NUMERIC:
@@ -129,7 +135,7 @@ class Survey:
             self._range(q, number, raw, col.header)
             return [(None, None, number)]
         if q.type in _CHOICE:
-            choice = self.ctx.codebook.choice_for(q, raw)
+            choice = self.ctx.codebook.choice_for(q, col.translate(raw))
             if choice is None:
                 raise RowError(
                     reasons.INVALID_CHOICE, col.header, f"'{raw}' is not a choice of list '{q.list_name}'"
@@ -139,7 +145,7 @@ class Survey:
                 self._range(q, value, raw, col.header)
             return [(None, choice.code, value)]
         if q.type == "select_multiple":
-            return self._summary(q, raw, col.header)
+            return self._summary(q, raw, col)
         return [(None, raw, None)]
 
     def _range(self, q: Question, number: float, raw: str, header: str) -> None:
@@ -155,7 +161,7 @@ class Survey:
             )
 
     def _summary(
-        self, q: Question, raw: str, header: str
+        self, q: Question, raw: str, col: Column
     ) -> list[tuple[str | None, str | None, float | None]]:
         options = self.ctx.codebook.choices.get(q.list_name or "", ())
         parts = (
@@ -163,10 +169,10 @@ class Survey:
         )
         chosen = set()
         for part in parts:
-            choice = self.ctx.codebook.option_for(q, part)
+            choice = self.ctx.codebook.option_for(q, col.translate(part))
             if choice is None:
                 raise RowError(
-                    reasons.INVALID_CHOICE, header, f"'{part}' is not a choice of list '{q.list_name}'"
+                    reasons.INVALID_CHOICE, col.header, f"'{part}' is not a choice of list '{q.list_name}'"
                 )
             chosen.add(choice.code)
         return [(c.code, c.code, 1.0 if c.code in chosen else 0.0) for c in options]
@@ -350,8 +356,11 @@ def parse_survey(
     tables: list[Table], ctx: ParseContext, display_name: str
 ) -> tuple[list[ParsedTable], int, str, list[str], list[str]]:
     """(tables, rows read, form kind, unknown columns, notes)."""
-    sheets = [_prepare(t, ctx.codebook) for t in tables]
-    is_child = [any(_find(s.table.headers, (link,)) for link, _ in _PARENT_LINKS) for s in sheets]
+    form = _form_for(tables, ctx, display_name)
+    if form is not None:
+        tables = [t if _is_child(t) else _with_constants(t, form) for t in tables]
+    sheets = [_prepare(t, ctx.codebook, form) for t in tables]
+    is_child = [_is_child(s.table) for s in sheets]
     mains = [s for s, child in zip(sheets, is_child, strict=True) if not child]
     if not mains:
         raise FileRejected(reasons.NO_HEADER_FOUND, f"{display_name}: no main survey table found")
@@ -364,7 +373,8 @@ def parse_survey(
         ):
             raise FileRejected(
                 reasons.MISSING_REQUIRED_COLUMN,
-                f"{display_name}: required column '{code}' ({q.labels[0] if q.labels else code}) is missing",
+                f"{display_name}: required column '{code}' ({q.labels[0] if q.labels else code}) is missing"
+                + (f" (form mapping '{form.form_id}' maps no column of this file to it)" if form else ""),
             )
     kind = form_kind(main.table.headers)
     sv = Survey(
@@ -419,6 +429,12 @@ def parse_survey(
             rows_read += sheet.table.data.height - len(empty)
             notes += empty_rows_note(display_name, sheet.table.sheet, empty)
     unknown = [c.header for s in sheets for c in s.columns if c.kind == "unknown"]
+    if form is not None:
+        mapped = sum(c.kind != "meta" and c.question is not None for s in sheets for c in s.columns)
+        notes.append(
+            f"{display_name}: read through form mapping '{form.form_id}': {mapped} columns mapped to "
+            f"codebook questions, {len(set(unknown))} not covered (listed in unknown_columns)"
+        )
     return (
         [
             ParsedTable(
@@ -437,6 +453,69 @@ def parse_survey(
         list(dict.fromkeys(unknown)),
         notes,
     )
+
+
+def _is_child(table: Table) -> bool:
+    """A repeat-group sheet: its rows point at a parent submission."""
+    return any(_find(table.headers, (link,)) for link, _ in _PARENT_LINKS)
+
+
+def _column_values(tables: list[Table], names: tuple[str, ...]) -> set[str]:
+    out: set[str] = set()
+    for t in tables:
+        h = _find(t.headers, names)
+        if h:
+            out |= {v for v in t.data[h].drop_nulls().unique().to_list() if v}
+    return out
+
+
+def _form_for(tables: list[Table], ctx: ParseContext, display_name: str) -> FormMapping | None:
+    """The national form mapping this export is read through, or None (a vetdx export).
+
+    Named forms win (folder or file name, `_xform_id_string`). Otherwise a file that already holds
+    every required codebook column is a vetdx export; one that does not is read through the form
+    whose mapped columns it covers best, when it holds at least half of them (and two or more).
+    """
+    mappings = ctx.form_mappings
+    if not mappings.forms:
+        return None
+    versions = _column_values(tables, _VERSION_COLUMNS)
+    named = mappings.named_in(display_name, _column_values(tables, _FORM_ID_COLUMNS))
+    if named is None:
+        headers = [h for t in tables if not _is_child(t) for h in t.headers]
+        native = {c.question.code for h in headers if (c := classify(h, ctx.codebook)).question}
+        required = {code for code, q in ctx.codebook.questions.items() if q.required and code != "round"}
+        if required <= native:
+            return None
+        best, best_hits = None, 0
+        for candidate in mappings.forms.values():
+            form = candidate.resolve(versions)
+            hits = len({fold(h) for h in headers if (m := listed_in(form, h)) and m.question_code})
+            if hits >= max(2, len(form.sources) / 2) and hits > best_hits:
+                best, best_hits = candidate, hits
+        named = best
+    if named is None:
+        return None
+    if named.errors:
+        more = f" (and {len(named.errors) - 1} more)" if len(named.errors) > 1 else ""
+        raise FileRejected(
+            reasons.INVALID_MAPPING,
+            f"{display_name}: form mapping '{named.form_id}' cannot be applied: {named.errors[0]}{more}",
+        )
+    return named.resolve(versions)
+
+
+def _with_constants(table: Table, form: FormMapping) -> Table:
+    """The table with one column per constant answer of the mapping ("= country": "TUN")."""
+    missing = [
+        (code, value) for code, value in form.constants if f"{CONSTANT_PREFIX}{code}" not in table.headers
+    ]
+    if not missing:
+        return table
+    data = table.data.with_columns(
+        pl.lit(v, dtype=pl.Utf8).alias(f"{CONSTANT_PREFIX}{c}") for c, v in missing
+    )
+    return replace(table, headers=[*table.headers, *(f"{CONSTANT_PREFIX}{c}" for c, _ in missing)], data=data)
 
 
 def _repeat_rows(

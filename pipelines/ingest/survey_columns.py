@@ -4,13 +4,18 @@ personal data, or unknown.
 Recognised header shapes: codebook codes; labels (EN/FR/AR); Kobo group paths `grp/q` (nested);
 ODK Central `grp-q`; select-multiple option columns `grp/q/opt` (option code or label); LimeSurvey
 `CODE[SQ001]` (SQ001 = first choice of the list) with codes stripped of underscores.
+With a national form's mapping (pipelines/collect/mapping.py), a header the mapping lists (itself
+or a group-path suffix) is what the mapping says, its choices translated; headers it does not list
+are read as above.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
+from pipelines.collect.mapping import FormMapping, MappedColumn
 from pipelines.ingest.codebook import Choice, Codebook, Question
 from pipelines.ingest.pii import is_personal_header
 from pipelines.ingest.text import fold
@@ -89,6 +94,12 @@ class Column:
     kind: str  # meta | question | option | pii | unknown
     question: Question | None = None
     option: Choice | None = None
+    # A mapped form's own choice codes/labels (folded) -> codebook choice codes.
+    choice_map: Mapping[str, str] = field(default_factory=dict)
+
+    def translate(self, text: str) -> str:
+        """An answer in the form's own choice code or label, as the codebook's choice code."""
+        return self.choice_map.get(fold(text), text)
 
 
 def _option(codebook: Codebook, parent: str, child: str) -> tuple[Question, Choice] | None:
@@ -111,10 +122,43 @@ def _question(codebook: Codebook, header: str) -> Question | None:
     return None
 
 
-def classify(header: str, codebook: Codebook) -> Column:
+def listed_in(form: FormMapping, header: str) -> MappedColumn | None:
+    """The mapping of the header itself, else of its shortest group-path suffix the form lists."""
+    found = form.lookup(header)
+    if found:
+        return found
+    for m in _SEPARATOR.finditer(header):
+        found = form.lookup(header[m.end() :])
+        if found:
+            return found
+    return None
+
+
+def _mapped(header: str, codebook: Codebook, form: FormMapping) -> Column | None:
+    """What a mapped form's header is, or None when the mapping does not list it."""
+    listed = listed_in(form, header)
+    if listed:
+        q = codebook.questions.get(listed.question_code or "")
+        if q is None:  # reviewed, not a vetdx question: unmapped (personal data still caught)
+            return Column(header, "pii" if is_personal_header(header) else "unknown")
+        return _with_pii(Column(header, "question", q, choice_map=listed.choices))
+    for sep in reversed(list(_SEPARATOR.finditer(header))):
+        parent = listed_in(form, header[: sep.start()])
+        q = codebook.questions.get(parent.question_code or "") if parent else None
+        if parent and q and q.type == "select_multiple":
+            child = header[sep.end() :]
+            choice = codebook.option_for(q, parent.choices.get(fold(child), child))
+            if choice:
+                return _with_pii(Column(header, "option", q, choice))
+    return None
+
+
+def classify(header: str, codebook: Codebook, form: FormMapping | None = None) -> Column:
     last = header.strip().split("/")[-1].casefold()
     if header.strip().casefold() in _META or (last.startswith("_") and last in _META):
         return Column(header, "meta")
+    if form is not None and (mapped := _mapped(header, codebook, form)):
+        return mapped
     m = _LIMESURVEY.match(header)
     if m and (pair := _option(codebook, m.group(1), m.group(2))):
         return _with_pii(Column(header, "option", *pair))
@@ -134,8 +178,9 @@ def _with_pii(col: Column) -> Column:
     return Column(col.header, "pii", col.question) if col.question and col.question.pii != "none" else col
 
 
-def is_header_word(cell: str, codebook: Codebook) -> bool:
-    return classify(cell, codebook).kind != "unknown"
+def is_header_word(cell: str, codebook: Codebook, forms: Iterable[FormMapping] = ()) -> bool:
+    """A header cell of the vetdx form or of a mapped national form (finds the header row)."""
+    return classify(cell, codebook).kind != "unknown" or any(listed_in(f, cell) is not None for f in forms)
 
 
 def form_kind(headers: list[str]) -> str:
