@@ -34,7 +34,8 @@ from pipelines.quality.spec import ERROR, WARN, TableSuite
 
 
 def current_rows_sql(table: RawTable) -> str:
-    """Rows of the latest batch per version key, as a semi-join on the (small) set of such batches.
+    """Rows of the current batch per version key (the dbt macro `current_rows`: the file whose path
+    sorts last, then its latest load), as a semi-join on the (small) set of such batches.
 
     Equivalent to the dbt macro's `QUALIFY dense_rank() ... = 1`, but the window runs over distinct
     (key, batch) pairs instead of every row, so DuckDB streams the table rather than materialising
@@ -45,8 +46,11 @@ def current_rows_sql(table: RawTable) -> str:
     return f"""
         SELECT t.* FROM raw.{table.name} AS t
         SEMI JOIN (
-            SELECT {key}, _batch_id FROM (SELECT DISTINCT {key}, _batch_id, _loaded_at FROM raw.{table.name})
-            QUALIFY dense_rank() OVER (PARTITION BY {key} ORDER BY _loaded_at DESC, _batch_id DESC) = 1
+            SELECT {key}, _batch_id
+            FROM (SELECT DISTINCT {key}, _batch_id, _source_file, _loaded_at FROM raw.{table.name})
+            QUALIFY dense_rank() OVER (
+                PARTITION BY {key} ORDER BY _source_file DESC, _loaded_at DESC, _batch_id DESC
+            ) = 1
         ) AS b ON {same_key} AND t._batch_id IS NOT DISTINCT FROM b._batch_id
     """
 
