@@ -13,7 +13,8 @@ One row per export column, per choice of a column, or per constant answer:
 |               | or label; also the suffix of a select_multiple option column `q12/moodle`)            |
 | question_code | the codebook question; blank: reviewed, not a vetdx question (the column stays        |
 |               | unmapped: kept in `unmapped`, personal data redacted, listed in audit.loads)          |
-| choice_code   | on a choice row: the codebook choice code it means                                    |
+| choice_code   | on a choice row: the codebook choice code it means; `-`: no codebook choice (the     |
+|               | answer is left out: a select_one is then unanswered, an option column unmapped)       |
 | constant      | with a blank source: the answer of every submission (`country` of a national form)    |
 | note          | free text for the reviewer (the draft writes how it matched)                          |
 
@@ -41,6 +42,7 @@ COLUMNS = (
     "constant",
     "note",
 )
+IGNORE = "-"  # choice_code of a form's choice with no codebook equivalent ("autre", "other")
 CONSTANT_PREFIX = "= "  # header of the column a constant answer becomes: "= country"
 _CHOICE_TYPES = ("select_one", "select_multiple", "likert5", "yes_no")
 
@@ -189,10 +191,11 @@ def _check(row: _Row, codebook: Codebook) -> str | None:
                 + f"'{row.source_choice}' is a choice, but question '{row.question_code}' has no choices"
             )
         codes = {c.code for c in codebook.choices.get(q.list_name or "", ())}
-        if row.choice_code not in codes:
+        if row.choice_code not in codes and row.choice_code != IGNORE:
             return (
                 _where(row.number, "choice_code")
-                + f"'{row.choice_code}' is not a choice of list '{q.list_name}' ({', '.join(sorted(codes))})"
+                + f"'{row.choice_code}' is not a choice of list '{q.list_name}' "
+                f"({', '.join(sorted(codes))}; or {IGNORE} for none)"
             )
     elif row.choice_code:
         return _where(row.number, "choice_code") + "needs a source_choice on the same row"

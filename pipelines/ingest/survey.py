@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from pipelines.collect.mapping import CONSTANT_PREFIX, FormMapping
+from pipelines.collect.mapping import CONSTANT_PREFIX, IGNORE, FormMapping
 from pipelines.ingest import hints, reasons
 from pipelines.ingest.codebook import Codebook, Question
 from pipelines.ingest.context import ParseContext
@@ -135,6 +135,8 @@ class Survey:
             self._range(q, number, raw, col.header)
             return [(None, None, number)]
         if q.type in _CHOICE:
+            if col.translate(raw) == IGNORE:
+                return []  # a national form's choice the mapping says has no codebook equivalent
             choice = self.ctx.codebook.choice_for(q, col.translate(raw))
             if choice is None:
                 raise RowError(
@@ -169,6 +171,8 @@ class Survey:
         )
         chosen = set()
         for part in parts:
+            if col.translate(part) == IGNORE:
+                continue
             choice = self.ctx.codebook.option_for(q, col.translate(part))
             if choice is None:
                 raise RowError(
