@@ -158,6 +158,33 @@ def cmd_audit_pii(args: argparse.Namespace) -> int:
     return scan(["--warehouse", str(settings.warehouse), "--exports", str(settings.exports_dir)])
 
 
+def cmd_form(args: argparse.Namespace) -> int:
+    """Write the questionnaire as an XLSForm, or (--map) draft a national form's mapping."""
+    from pipelines.collect.draft import draft_mapping, write_mapping
+    from pipelines.collect.xlsform import build_form, to_xform, write_workbook
+    from pipelines.ingest.codebook import Codebook
+    from pipelines.seeds import read_seeds
+
+    seeds = dict(read_seeds(cfg.DEFAULT_SEEDS_DIR))
+    if args.seeds:  # the user's files override data/seeds/ file by file, as in a refresh
+        seeds.update(read_seeds(Path(args.seeds).expanduser()))
+    if args.map:
+        if not args.form_id:
+            raise ValueError("--map needs --form-id (the national form's id, as its folder will be named)")
+        codebook = Codebook.from_rows(seeds.get("survey_codebook", []), seeds.get("survey_choices", []))
+        rows = draft_mapping(Path(args.map).expanduser(), args.form_id, codebook)
+        out = write_mapping(rows, Path(args.out or f"{args.form_id}_mapping.csv").expanduser())
+        review = sum(1 for r in rows if r["note"].startswith("REVIEW"))
+        print(f"{out}: {len(rows)} rows drafted, {review} to review; add them to survey_form_mappings.csv")
+        return 0
+    out = write_workbook(build_form(seeds), Path(args.out or "vetdx_survey.xlsx").expanduser())
+    _, warnings = to_xform(out)  # pyxform raises on an invalid form
+    print(f"{out}: XLSForm written and converted to XForm by pyxform ({len(warnings)} warnings)")
+    for warning in warnings:
+        print(f"  {warning}")
+    return 0
+
+
 def cmd_prepare(args: argparse.Namespace) -> int:
     manifest = prepare_dbt(force=True)
     print(f"dbt manifest ready: {manifest.relative_to(cfg.REPO_ROOT)}")
@@ -222,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit-pii", help="scan the published warehouse and exports for personal data")
     _add_location_flags(p, "warehouse", "exports")
     p.set_defaults(func=cmd_audit_pii)
+
+    p = sub.add_parser("form", help="write the questionnaire as an XLSForm (Kobo, ODK) or draft a mapping")
+    p.add_argument("--out", help="file to write (default vetdx_survey.xlsx, or <form-id>_mapping.csv)")
+    p.add_argument("--seeds", help="seeds folder overriding data/seeds file by file")
+    p.add_argument("--map", metavar="EXPORT", help="draft a mapping from this export of a national form")
+    p.add_argument("--form-id", help="with --map: the national form's id")
+    p.set_defaults(func=cmd_form)
 
     p = sub.add_parser("prepare", help="parse the dbt project (the install step runs this)")
     p.set_defaults(func=cmd_prepare)
