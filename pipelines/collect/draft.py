@@ -29,6 +29,9 @@ from pipelines.ingest.survey_columns import classify
 from pipelines.ingest.text import fold
 
 THRESHOLD = 0.6  # below: "Nombre d'ateliers" vs "Programmes offered" territory (measured 0.3-0.5)
+# An option header's last part is a short choice label: only a close spelling counts ("privé" is
+# no option, "Secteur privé" is), so word containment does not count there.
+OPTION_THRESHOLD = 0.8
 MAX_CHOICES = 40  # distinct answers of a column to draft choice rows for (a free-text column has more)
 _SEPARATOR = re.compile(r"\s*/\s*|(?<=\w)-(?=\w)")
 _CHOICE_TYPES = ("select_one", "select_multiple", "likert5", "yes_no")
@@ -46,7 +49,7 @@ class Match:
     lang: str  # code | en | fr | ar
 
 
-def _similarity(a: str, b: str) -> float:
+def _similarity(a: str, b: str, held: bool = True) -> float:
     fa, fb = fold(a), fold(b)
     if not fa or not fb:
         return 0.0
@@ -54,8 +57,8 @@ def _similarity(a: str, b: str) -> float:
     jaccard = len(words_a & words_b) / len(words_a | words_b)
     content_a, content_b = _content(words_a), _content(words_b)
     shorter = min(len(content_a), len(content_b))
-    held = 0.9 * len(content_a & content_b) / shorter if shorter else 0.0
-    return max(SequenceMatcher(None, fa, fb).ratio(), jaccard, held)
+    score = 0.9 * len(content_a & content_b) / shorter if shorter else 0.0
+    return max(SequenceMatcher(None, fa, fb).ratio(), jaccard, score if held else 0.0)
 
 
 def _candidates(header: str) -> list[str]:
@@ -63,11 +66,11 @@ def _candidates(header: str) -> list[str]:
     return [header] + [header[m.end() :] for m in _SEPARATOR.finditer(header)]
 
 
-def _best(texts: Iterable[tuple[str, str]], header: str) -> Match:
+def _best(texts: Iterable[tuple[str, str]], header: str, held: bool = True) -> Match:
     best = Match(0.0, "", "")
     for candidate in _candidates(header):
         for lang, text in texts:
-            score = _similarity(candidate, text)
+            score = _similarity(candidate, text, held)
             if score > best.score:
                 best = Match(score, text, lang)
     return best
@@ -105,6 +108,21 @@ def _choice_rows(
     return rows
 
 
+def _option_column(header: str, codebook: Codebook) -> tuple[str, Question, str] | None:
+    """(parent header, question, option text) when the header is `<select_multiple>/<option>`: the
+    right part must match an option as well as the left part the question ("RV/RA" splits last)."""
+    for sep in reversed(list(_SEPARATOR.finditer(header))):
+        left, right = header[: sep.start()], header[sep.end() :]
+        for q in (q for q in codebook.questions.values() if q.type == "select_multiple"):
+            if _best(_question_texts(q), left).score < THRESHOLD:
+                continue
+            for c in codebook.choices.get(q.list_name or "", ()):
+                texts = [("code", c.code), *zip(("en", "fr", "ar"), c.labels, strict=False)]
+                if _best(texts, right, held=False).score >= OPTION_THRESHOLD:
+                    return left, q, right
+    return None
+
+
 def draft_mapping(path: Path, form_id: str, codebook: Codebook) -> list[dict[str, str]]:
     """Mapping rows (columns of `mapping.COLUMNS`) for every non-metadata column of the export."""
     read = read_grids(path, path.name)
@@ -113,17 +131,21 @@ def draft_mapping(path: Path, form_id: str, codebook: Codebook) -> list[dict[str
     names = [c for c in grid.cells.columns if c != "_row_number"]
     columns = {h: names[i] for i, h in enumerate(header) if h}
     proposals: dict[str, tuple[Match, Question | None]] = {}
-    parents: dict[str, list[tuple[str, str]]] = {}  # select_multiple option columns by parent header
+    options: dict[str, tuple[Question, list[str]]] = {}  # option columns `q/opt` by parent `q`
     for h in columns:
         if classify(h, codebook).kind == "meta":
             continue
-        split = [m for m in _SEPARATOR.finditer(h)]
-        if split and split[-1].start() > 0 and any(h[: split[-1].start()] == p for p in columns):
-            parents.setdefault(h[: split[-1].start()], []).append((h, h[split[-1].end() :]))
-            continue  # `q/opt` next to its summary column `q`: an option, drafted with its parent
+        option = _option_column(h, codebook)
+        if option:
+            parent, q, child = option
+            options.setdefault(parent, (q, []))[1].append(child)
+            continue
         scored = [(_best(_question_texts(q), h), q) for q in codebook.questions.values()]
         match, q = max(scored, key=lambda s: s[0].score)
         proposals[h] = (match, q if match.score >= THRESHOLD else None)
+    for parent, (q, _) in options.items():  # an option column's parent, with or without a summary
+        if parent not in proposals or proposals[parent][1] is None:
+            proposals[parent] = (_best(_question_texts(q), parent), q)
     # A question is proposed for its best-scoring column only.
     owner: dict[str, str] = {}
     for h, (match, q) in proposals.items():
@@ -144,8 +166,10 @@ def draft_mapping(path: Path, form_id: str, codebook: Codebook) -> list[dict[str
         )
         if chosen is None or chosen.type not in _CHOICE_TYPES:
             continue
-        if h in parents:
-            values = [child for _, child in parents[h]]
+        if h in options and options[h][0] is chosen:
+            values = options[h][1]
+        elif h not in columns:
+            values = []
         else:
             cells = grid.cells[columns[h]].slice(1).drop_nulls().unique(maintain_order=True).to_list()
             parts = [p for c in cells for p in (c.split() if chosen.type == "select_multiple" else [c])]

@@ -283,3 +283,27 @@ def test_the_draft_proposes_questions_by_label_and_lands_once_reviewed(
     assert got[("kobo:b", "broadband_mbps", None, None)] == (None, 48.0)
     assert got[("kobo:b", "digital_tools", "video_lessons", None)] == ("video_lessons", 1.0)
     assert got[("kobo:a", "national_strategy", None, None)] == ("adopted", 3.0)
+
+
+def test_a_draft_of_the_vetdx_french_export_needs_no_review_and_lands_the_same_answers(
+    tmp_path: Path, seeds: Mapping[str, SeedRows], form
+) -> None:
+    from tests.collect.export_shapes import SHAPES, response_id, write_export
+    from tests.collect.synthetic import expected_answers, fill
+
+    shape = next(s for s in SHAPES if s.name == "kobo_labels_fr")
+    subs = fill(form, 12)
+    export = write_export(form, subs, shape, tmp_path / "raw" / "survey" / "fr_copy" / "export.xlsx")
+    rows = draft_mapping(export, "fr_copy", _ctx(seeds, []).codebook)
+    labels = {r["label_fr"]: r["question_code"] for r in seeds["survey_codebook"]}
+    columns = [r for r in rows if not r["source_choice"]]
+    assert not [r for r in rows if r["note"].startswith("REVIEW")]
+    assert all(r["question_code"] == labels[r["source"].split("/", 1)[-1]] for r in columns)
+    assert len(columns) == 36 - 3  # every main-sheet question; the 3 repeat questions are on their sheet
+    con = land(tmp_path / "raw", tmp_path / "w.duckdb", _ctx(seeds, rows))
+    answers = con.execute(
+        "SELECT response_id, question_code, option_code, repeat_group, repeat_index, value_text, "
+        "value_number FROM raw.survey_answers"
+    ).fetchall()
+    got = {(*a[:6], round(a[6], 6) if a[6] is not None else None) for a in answers}
+    assert got == expected_answers(subs, seeds, response_id(shape))
