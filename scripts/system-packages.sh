@@ -21,5 +21,8 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
   SUDO="sudo"
 fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}"
+# A mirror that cannot be reached costs the browser tests, never the build.
+if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+    --no-install-recommends "${PACKAGES[@]}"; } >/dev/null; then
+  echo "system-packages: apt-get failed; the browser and PDF-text tests will skip" >&2
+fi

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from pipelines.exports.marts import PublishedData
-from pipelines.ingest.loader import sha256_of
+from pipelines.hashing import sha256_of
 
 MANIFEST_NAME = "manifest.json"
 
