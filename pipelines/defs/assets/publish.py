@@ -5,6 +5,7 @@ a failed ERROR check skips this step, so the published file stays exactly as it 
 """
 
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -38,6 +39,21 @@ def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
     return sorted(results, key=lambda r: (r["asset"], r["check"]))
 
 
+def refuse_personal_data(build: Path) -> None:
+    """The last gate before analysts see a build: no e-mail address or phone number in clear in any text
+    column (ingest redacts them; this catches what a new file shape slipped past it). About 7 s on the
+    sample: the scan lets DuckDB's regex pick candidate values, then confirms them in Python."""
+    from pipelines.quality.pii_scan import scan_warehouse
+
+    findings = scan_warehouse(build)
+    if findings:
+        listed = "; ".join(f.render() for f in findings[:10])  # examples are masked
+        raise dg.Failure(
+            f"not publishing: personal data in clear in {len(findings)} place(s): {listed}"
+            " (`vetdx audit-pii` lists them; the published warehouse is unchanged)"
+        )
+
+
 @dg.asset(
     key="published_warehouse",
     deps=mart_keys(),
@@ -63,6 +79,7 @@ def published_warehouse(context: dg.AssetExecutionContext, refresh_run: RefreshR
                 f"not publishing: nothing is published yet and no file under {raw} loaded,"
                 " so this would publish an empty warehouse"
             )
+    refuse_personal_data(build)
     version_id = new_version_id(refresh_run.run_id)
     label = data_label_for(refresh_run.source_files.raw_path)
     with duckdb.connect(str(build)) as con:
