@@ -10,7 +10,8 @@
     {{ return(names) }}
 {%- endmacro %}
 
-{% macro catalogue_column(present, name, default, cast_to='varchar') -%}
+{% macro catalogue_column(present, name, default, cast_to=none) -%}
+    {%- set cast_to = cast_to or text_type() -%}
     {%- if name in present -%}
         cast({{ adapter.quote(name) }} as {{ cast_to }})
     {%- else -%}
@@ -20,7 +21,7 @@
 
 {#- A blank text cell is NULL, whatever the CSV loader made of it. -#}
 {% macro blank_to_null(expr) -%}
-    nullif(trim(cast({{ expr }} as varchar)), '')
+    nullif(trim(cast({{ expr }} as {{ text_type() }})), '')
 {%- endmacro %}
 
 {#- The comparison-group columns of the countries seed: every column but the identifiers and
@@ -41,11 +42,11 @@
     column (portable; no UNPIVOT). Blank labels are no group. -#}
 {% macro country_memberships(relation, groups) -%}
     {%- if groups | length == 0 -%}
-    select cast(null as varchar) as iso3, cast(null as varchar) as group_column, cast(null as varchar) as group_value
+    select cast(null as {{ text_type() }}) as iso3, cast(null as {{ text_type() }}) as group_column, cast(null as {{ text_type() }}) as group_value
     where false
     {%- else -%}
     {%- for name in groups %}
-    select upper(trim(cast(iso3 as varchar))) as iso3, '{{ name }}' as group_column,
+    select upper(trim(cast(iso3 as {{ text_type() }}))) as iso3, '{{ name }}' as group_column,
         {{ blank_to_null(adapter.quote(name)) }} as group_value
     from {{ relation }}
     {{ 'union all' if not loop.last }}

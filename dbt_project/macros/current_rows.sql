@@ -12,7 +12,7 @@
     {%- endfor -%}
     select rows_.*
     from {{ relation }} as rows_
-    semi join (
+    {{ semi_join() }} (
         select {{ version_key | join(', ') }}, _batch_id
         from (select distinct {{ version_key | join(', ') }}, _batch_id, _source_file, _loaded_at from {{ relation }})
         qualify dense_rank() over (

@@ -3,8 +3,8 @@
 {% macro data_label() -%}
     {%- set label = var('data_label', none) -%}
     {%- if label is none or (label | string | trim) in ('', 'none', 'None', 'null') -%}
-        cast(null as varchar)
+        cast(null as {{ text_type() }})
     {%- else -%}
-        cast('{{ label | replace("'", "''") }}' as varchar)
+        cast('{{ label | replace("'", "''") }}' as {{ text_type() }})
     {%- endif -%}
 {%- endmacro %}

@@ -2,5 +2,5 @@
     figure). Aggregating the distinct values, instead of list_distinct(list(...)) over every row,
     keeps the 10M-row inventory models from building a 10M-string list per country and round. -#}
 {% macro distinct_list(column) -%}
-    list(distinct {{ column }} order by {{ column }}) filter (where {{ column }} is not null)
+    {{ sorted_distinct_agg(column) }}
 {%- endmacro %}

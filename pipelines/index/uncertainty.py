@@ -489,11 +489,30 @@ NOT_GROUPS = {"iso3", "iso2", "iso_numeric", "name_en", "name_fr", "name_ar", "w
 
 
 def read_inputs(values_relation, nodes_relation, countries_relation):
-    """The relations the python models read (each model calls dbt.ref itself: dbt finds a python
-    model's dependencies in its own source): leaf values, reachable nodes, the unit list."""
-    values = values_relation.project(VALUE_COLUMNS).df()
-    nodes = nodes_relation.filter("level is not null").project(NODE_COLUMNS).df()
-    return values, nodes, countries_relation.df()
+    """The tables the uncertainty marts read: leaf values, reachable nodes, the unit list. Each may
+    be whatever the engine hands over (a DuckDB relation from dbt.ref, a Spark DataFrame, a pyarrow
+    Table read from Parquet, a pandas frame): only the columns named here are read, into pandas, so
+    the math is the same whatever engine built the tables (docs/portability.md)."""
+    values = as_pandas(values_relation, _names(VALUE_COLUMNS))
+    nodes = as_pandas(nodes_relation, _names(NODE_COLUMNS))
+    nodes = nodes[nodes["level"].notna()].reset_index(drop=True)
+    return values, nodes, as_pandas(countries_relation)
+
+
+def _names(columns: str) -> list[str]:
+    return [c.strip() for c in columns.split(",")]
+
+
+def as_pandas(table, columns: list[str] | None = None) -> pd.DataFrame:
+    """These columns (all: None) of a DuckDB relation, Spark DataFrame, pyarrow Table or pandas
+    frame, as pandas; the engine drops the other columns before anything is copied."""
+    if isinstance(table, pd.DataFrame):
+        return table if columns is None else table[columns]
+    if hasattr(table, "toPandas"):  # Spark DataFrame
+        return (table if columns is None else table.select(*columns)).toPandas()
+    if hasattr(table, "to_pandas"):  # pyarrow Table
+        return (table if columns is None else table.select(columns)).to_pandas()
+    return (table if columns is None else table.project(", ".join(columns))).df()  # DuckDB relation
 
 
 def choices_from_meta(meta: dict) -> Choices:

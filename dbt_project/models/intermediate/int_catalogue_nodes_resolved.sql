@@ -16,9 +16,9 @@ source as (
 
 renamed as (
     select
-        trim(cast(code as varchar)) as code,
+        trim(cast(code as {{ text_type() }})) as code,
         {{ blank_to_null('parent') }} as parent,
-        coalesce({{ blank_to_null(catalogue_column(present, 'name_en', 'code')) }}, trim(cast(code as varchar))) as name_en,
+        coalesce({{ blank_to_null(catalogue_column(present, 'name_en', 'code')) }}, trim(cast(code as {{ text_type() }}))) as name_en,
         {{ blank_to_null(catalogue_column(present, 'name_fr', 'null')) }} as name_fr,
         {{ blank_to_null(catalogue_column(present, 'name_ar', 'null')) }} as name_ar,
         {{ blank_to_null(catalogue_column(present, 'unit', 'null')) }} as unit,
@@ -43,7 +43,7 @@ renamed as (
         {{ blank_to_null(catalogue_column(present, 'formula', 'null')) }} as formula,
         lower({{ blank_to_null(catalogue_column(present, 'cap', 'null')) }}) as cap_given
     from source
-    where nullif(trim(cast(code as varchar)), '') is not null
+    where nullif(trim(cast(code as {{ text_type() }})), '') is not null
 ),
 
 weighted as (
@@ -57,9 +57,9 @@ weighted as (
     from renamed
     {%- if weight_set is not none and (weight_set | string | trim) not in ('', 'none', 'None', 'null') %}
     left join (
-        select trim(cast(code as varchar)) as code, cast(weight as double) as weight
+        select trim(cast(code as {{ text_type() }})) as code, cast(weight as double) as weight
         from {{ ref('weights') }}
-        where trim(cast(weight_set as varchar)) = '{{ weight_set | string | trim | replace("'", "''") }}'
+        where trim(cast(weight_set as {{ text_type() }})) = '{{ weight_set | string | trim | replace("'", "''") }}'
     ) as weight_set on weight_set.code = renamed.code
     {%- endif %}
 ),
@@ -71,16 +71,16 @@ shares as (
 ),
 
 tree as (
-    select code, 0 as depth, [code] as path, 1.0::double as nominal_weight
+    select code, 0 as depth, {{ list_of('code') }} as path, 1.0::double as nominal_weight
     from weighted
     where parent is null
     union all
-    select child.code, tree.depth + 1, list_append(tree.path, child.code), tree.nominal_weight * child.sibling_share
+    select child.code, tree.depth + 1, {{ list_append_item('tree.path', 'child.code') }}, tree.nominal_weight * child.sibling_share
     from shares as child
     inner join tree on child.parent = tree.code
     -- a cycle reachable from the root cannot exist (one parent per node), but a bound keeps a
     -- malformed catalogue from recursing forever: the depth test then fails loudly.
-    where not list_contains(tree.path, child.code) and tree.depth < 50
+    where not {{ list_has('tree.path', 'child.code') }} and tree.depth < 50
 ),
 
 children as (
@@ -175,7 +175,7 @@ final as (
         node.*,
         not exists (
             select 1 from bounded as below
-            where list_contains(below.path, node.code)
+            where {{ list_has('below.path', 'node.code') }}
                 and ((below.is_leaf and not below.leaf_bounded) or (not below.is_leaf and below.aggregation_method = 'copeland'))
         ) as score_bounded
     from bounded as node

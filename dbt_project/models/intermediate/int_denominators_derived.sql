@@ -22,8 +22,8 @@ survey as (
         iso3, round, 'survey_students' as denominator,
         cast(sum(students_enrolled) filter (where learner_devices is not null and students_enrolled > 0) as double) as value,
         'survey:institution' as source,
-        list_distinct(flatten(list(lineage_files))) as lineage_files,
-        list_distinct(flatten(list(lineage_batches))) as lineage_batches
+        {{ list_union_agg('lineage_files') }} as lineage_files,
+        {{ list_union_agg('lineage_batches') }} as lineage_batches
     from survey_institutions
     group by iso3, round
 ),
@@ -42,7 +42,7 @@ inventory as (
 official as (
     select
         iso3, round, series_code as denominator, value, 'official:' || coalesce(publisher, series_code) as source,
-        [source_file] as lineage_files, [batch_id] as lineage_batches
+        {{ list_of('source_file') }} as lineage_files, {{ list_of('batch_id') }} as lineage_batches
     from {{ ref('stg_raw__official_observations') }}
     where value is not null
 ),

@@ -19,7 +19,7 @@ with
 
 countries as (
     select
-        upper(trim(cast(iso3 as varchar))) as iso3,
+        upper(trim(cast(iso3 as {{ text_type() }}))) as iso3,
         {{ catalogue_column(country_columns, 'oic_group', 'null') }} as oic_group,
         {{ catalogue_column(country_columns, 'income_group', 'null') }} as income_group
     from {{ countries_relation }}
@@ -101,11 +101,12 @@ previous as (
         observed.lineage_files as donor_lineage_files,
         observed.lineage_batches as donor_lineage_batches
     from panel
-    asof inner join observed
+    {{ nearest_join() }} observed
         on observed.iso3 = panel.iso3
         and observed.indicator = panel.indicator
         and panel.round > observed.round
     where panel.imputation_kind in ('carry_forward', 'linear') and panel.denominated_value is null
+    {{ nearest_only('panel.iso3, panel.round, panel.indicator', 'observed.round desc') }}
 ),
 
 following as (
@@ -117,11 +118,12 @@ following as (
         observed.lineage_files as donor_lineage_files,
         observed.lineage_batches as donor_lineage_batches
     from panel
-    asof inner join observed
+    {{ nearest_join() }} observed
         on observed.iso3 = panel.iso3
         and observed.indicator = panel.indicator
         and panel.round < observed.round
     where panel.imputation_kind = 'linear' and panel.denominated_value is null
+    {{ nearest_only('panel.iso3, panel.round, panel.indicator', 'observed.round asc') }}
 ),
 
 all_units as (
@@ -173,12 +175,12 @@ candidates as (
         case
             when panel.imputation_kind = 'carry_forward' then previous.donor_lineage_files
             when panel.imputation_kind = 'linear'
-                then list_distinct(list_concat(previous.donor_lineage_files, following.donor_lineage_files))
+                then {{ list_union('previous.donor_lineage_files', 'following.donor_lineage_files') }}
         end as candidate_lineage_files,
         case
             when panel.imputation_kind = 'carry_forward' then previous.donor_lineage_batches
             when panel.imputation_kind = 'linear'
-                then list_distinct(list_concat(previous.donor_lineage_batches, following.donor_lineage_batches))
+                then {{ list_union('previous.donor_lineage_batches', 'following.donor_lineage_batches') }}
         end as candidate_lineage_batches
     from panel
     left join previous

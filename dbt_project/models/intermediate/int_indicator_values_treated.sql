@@ -78,7 +78,7 @@ distinct_values as (
 ),
 
 steps as (
-    select cast(range as integer) as k from range(0, {{ steps + 1 }})
+    {{ integer_series(steps + 1) }}
 ),
 
 states as (

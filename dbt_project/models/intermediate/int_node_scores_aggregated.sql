@@ -32,7 +32,7 @@ leaf_scores as (
         normalised.normalised_score as score,
         case when normalised.normalised_score is null then 0.0 else 1.0 end as coverage,
         normalised.missing_reason,
-        cast(null as varchar) as missing_children,
+        cast(null as {{ text_type() }}) as missing_children,
         cast(null as integer) as n_children,
         cast(null as integer) as n_children_present
     from {{ ref('int_indicator_values_normalised') }} as normalised
@@ -75,7 +75,7 @@ aggregated_{{ depth }} as (
         sum(weight / floored) filter (where score is not null) as w_inverse_sum,
         sum(weight * power(case when aggregation_p > 0 then greatest(score, 0.0) else floored end, aggregation_p))
             filter (where score is not null and aggregation_method = 'generalised' and aggregation_p <> 0) as w_power_sum,
-        string_agg(child, ', ' order by child) filter (where score is null) as missing_children,
+        {{ ordered_string_agg('child', "', '", 'child') }} filter (where score is null) as missing_children,
         cast(count(*) as integer) as n_children,
         cast(count(score) as integer) as n_children_present
     from children_{{ depth }}
@@ -147,7 +147,7 @@ level_{{ depth }} as (
             when coalesce(q.w_present, 0) = 0 and q.missing_children is null then 'no data: only zero-weight children have a score'
             when coalesce(q.w_present, 0) = 0 then 'no data: no child has a score (' || q.missing_children || ')'
             when q.coverage < q.min_coverage - 1e-9 then
-                'coverage ' || printf('%.2f', q.coverage) || ' below minimum ' || printf('%.2f', q.min_coverage)
+                'coverage ' || {{ format_2dp('q.coverage') }} || ' below minimum ' || {{ format_2dp('q.min_coverage') }}
                 || ' (missing: ' || q.missing_children || ')'
         end as missing_reason,
         q.missing_children,

@@ -21,8 +21,8 @@ matched as (
         observations.value as raw_value,
         'official:' || coalesce(observations.publisher, observations.series_code) as source,
         case when lower(observations.series_code) = lower(leaves.code) then 0 else 1 end as match_rank,
-        [observations.source_file] as lineage_files,
-        [observations.batch_id] as lineage_batches
+        {{ list_of('observations.source_file') }} as lineage_files,
+        {{ list_of('observations.batch_id') }} as lineage_batches
     from observations
     inner join leaves
         on lower(observations.series_code) = lower(leaves.code)

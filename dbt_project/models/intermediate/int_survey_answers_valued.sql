@@ -23,7 +23,7 @@ codebook as (
 choices as (
     select
         trim(list_name) as list_name,
-        lower(trim(cast(choice_code as varchar))) as choice_code,
+        lower(trim(cast(choice_code as {{ text_type() }}))) as choice_code,
         try_cast(value as double) as choice_value
     from {{ ref('survey_choices') }}
 ),

@@ -69,8 +69,8 @@ institution_values as (
         'survey:institution' as source,
         {{ priority }} as source_priority,
         {{ n_expression }} as n_observations,
-        list_distinct(flatten(list(lineage_files))) as lineage_files,
-        list_distinct(flatten(list(lineage_batches))) as lineage_batches
+        {{ list_union_agg('lineage_files') }} as lineage_files,
+        {{ list_union_agg('lineage_batches') }} as lineage_batches
     from institutions
     group by iso3, round
     {{ 'union all' if not loop.last }}
@@ -88,8 +88,8 @@ national_values as (
         {{ priority }} as source_priority,
         1 as n_observations,
         {%- if 'institutions_total' in expression %}
-        list_distinct(list_concat(lineage_files, coalesce(counts_lineage_files, []))) as lineage_files,
-        list_distinct(list_concat(lineage_batches, coalesce(counts_lineage_batches, []))) as lineage_batches
+        {{ list_union('lineage_files', 'coalesce(counts_lineage_files, ' ~ empty_text_list() ~ ')') }} as lineage_files,
+        {{ list_union('lineage_batches', 'coalesce(counts_lineage_batches, ' ~ empty_text_list() ~ ')') }} as lineage_batches
         {%- else %}
         lineage_files,
         lineage_batches

@@ -55,16 +55,16 @@ pivoted as (
 
 final as (
     select
-        pivoted.* exclude (
-            {%- for question in multiple_choice_questions %}
-            {{ question }}_ticked, {{ question }}_option_cells, {{ question }}_summary{{ ',' if not loop.last }}
-            {%- endfor %}
-        ),
+        {%- set folded = [] %}
+        {%- for question in multiple_choice_questions %}
+        {%- do folded.extend([question ~ '_ticked', question ~ '_option_cells', question ~ '_summary']) %}
+        {%- endfor %}
+        {{ star_except('pivoted', folded) }},
         {%- for question in multiple_choice_questions %}
         case
             when pivoted.{{ question }}_option_cells > 0 then pivoted.{{ question }}_ticked
             when pivoted.{{ question }}_summary is not null
-                then len(list_filter(string_split(trim(pivoted.{{ question }}_summary), ' '), x -> x <> ''))
+                then {{ word_count('pivoted.' ~ question ~ '_summary') }}
         end as {{ question }}_count,
         {%- endfor %}
         repeats.programme_ict_hours_mean

@@ -12,7 +12,7 @@ source as (
 
 renamed as (
     select
-        cast(upper(trim(iso3)) as varchar) as iso3,
+        cast(upper(trim(iso3)) as {{ text_type() }}) as iso3,
         {%- for column in ['iso2', 'name_en', 'name_fr', 'name_ar', 'oic_group', 'wb_region', 'income_group'] %}
         {{ blank_to_null(catalogue_column(present, column, 'null')) }} as {{ column }},
         {%- endfor %}

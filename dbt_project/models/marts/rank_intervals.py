@@ -7,45 +7,17 @@ Output: the median and 5th / 95th percentile of each unit's rank over the draws 
 the nominal rank of the catalogue's own choices. Seeded (`mc_seed`): same inputs, same intervals.
 """
 
-import numpy as np
-import pandas as pd
-
-from pipelines.index import uncertainty
+from pipelines.portability import uncertainty_marts
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # dbt passes a config key to a python model only when the model reads it in a statement of its own
     meta = dbt.config.get("meta") or {}
-    seed = int(meta.get("mc_seed", 20250924))
-    values, nodes, countries = uncertainty.read_inputs(
+    # the inputs go through an engine-neutral reader (DuckDB relation, Spark DataFrame, Arrow)
+    return uncertainty_marts.rank_intervals(
         dbt.ref("int_indicator_values_normalised"),
         dbt.ref("int_catalogue_nodes_resolved"),
         dbt.ref("countries"),
+        meta,
     )
-    if values.empty or nodes.empty:
-        result = pd.DataFrame(columns=uncertainty.RANK_COLUMNS)
-    else:
-        panel, tree = uncertainty.panel_and_tree(values, nodes, countries)
-        result = uncertainty.rank_intervals(
-            panel,
-            tree,
-            uncertainty.choices_from_meta(meta),
-            int(meta.get("mc_draws", 1000)),
-            seed,
-            float(meta.get("geometric_zero_floor", 0.1)),
-        )
-    result = result.astype(
-        {
-            "iso3": "string",
-            "dimension": "string",
-            "round": "int32",
-            "draws": "int32",
-            "median_rank": "float64",
-            "rank_p05": "float64",
-            "rank_p95": "float64",
-            "nominal_rank": "float64",
-        }
-    )
-    result["mc_seed"] = np.int64(seed)
-    result["data_label"] = pd.Series([uncertainty.data_label(meta)] * len(result), dtype="string")
-    return result

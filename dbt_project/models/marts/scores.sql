@@ -12,7 +12,7 @@ scores as (
 
 countries as (
     select
-        upper(trim(cast(iso3 as varchar))) as iso3,
+        upper(trim(cast(iso3 as {{ text_type() }}))) as iso3,
         {{ blank_to_null(catalogue_column(present, 'oic_group', 'null')) }} as oic_group,
         {{ blank_to_null(catalogue_column(present, 'income_group', 'null')) }} as income_group
     from {{ countries_relation }}

@@ -41,7 +41,7 @@ union all
 select code, 'dist_to_ref needs a unit of the countries seed (dist_to_ref:<iso3>)' from nodes
 where is_leaf and normalisation_method = 'dist_to_ref'
     and (normalisation_reference is null
-        or normalisation_reference not in (select upper(trim(cast(iso3 as varchar))) from {{ ref('countries') }}))
+        or normalisation_reference not in (select upper(trim(cast(iso3 as {{ text_type() }}))) from {{ ref('countries') }}))
 union all
 select code, 'unknown aggregation ' || aggregation from nodes
 where not is_leaf and not (

@@ -4,9 +4,9 @@
 {% if weight_set is not none and (weight_set | string | trim) not in ('', 'none', 'None', 'null') -%}
 {% set name = weight_set | string | trim | replace("'", "''") -%}
 with chosen as (
-    select trim(cast(code as varchar)) as code, cast(weight as double) as weight
+    select trim(cast(code as {{ text_type() }})) as code, cast(weight as double) as weight
     from {{ ref('weights') }}
-    where trim(cast(weight_set as varchar)) = '{{ name }}'
+    where trim(cast(weight_set as {{ text_type() }})) = '{{ name }}'
 )
 select '{{ name }}' as code, 'weight set not found in weights.csv' as problem
 where not exists (select 1 from chosen)
