@@ -26,8 +26,10 @@ _TAIL = "publish + exports"
 
 def stage_of(step: str) -> str:
     """The refresh stage a Dagster step belongs to (the step keys of pipelines/defs)."""
-    if step.startswith("ingest_"):
+    if step.startswith("ingest_") or step == "audit_loads":
         return "ingest"
+    if step == "reference_seeds":
+        return "startup"
     if step.startswith("vetdx_dbt_assets"):
         return "dbt"
     if "_gx_" in step:
@@ -65,10 +67,11 @@ def run_refresh_process(raw: Path, work: Path, label: str, timeout: float | None
         cfg.ENV_RAW_DIR: str(raw),
         cfg.ENV_WAREHOUSE: str(work / "warehouse" / "vetdx.duckdb"),
         cfg.ENV_EXPORTS_DIR: str(work / "exports"),
+        cfg.ENV_DAGSTER_HOME: str(work / "dagster_home"),
     }
-    run = run_measured(
-        [sys.executable, "-m", "pipelines.cli", "refresh"], env, cfg.REPO_ROOT, work / "logs" / label, timeout
-    )
+    # --verbose: Dagster's log lines on the terminal, where their arrival times give the stages.
+    command = [sys.executable, "-m", "pipelines.cli", "refresh", "--verbose"]
+    run = run_measured(command, env, cfg.REPO_ROOT, work / "logs" / label, timeout)
     stdout = [text for _, stream, text in run.lines if stream == "stdout"]
     summary_at = next((i for i, text in enumerate(stdout) if _SUMMARY.match(text)), None)
     return {

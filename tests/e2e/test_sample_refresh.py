@@ -29,6 +29,7 @@ def con(sample_refresh):
 def test_refresh_reports_every_stage_ok(sample_refresh):
     _, report = sample_refresh
     assert report.stages == {
+        "setup": "ok",
         "ingest": "ok",
         "dbt build": "ok",
         "checks": report.stages["checks"],

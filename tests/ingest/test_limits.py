@@ -97,7 +97,7 @@ def _empty_lines(path: Path) -> None:
 
 def _parse_in_child(path: Path, name: str) -> dict:
     code = f"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from pipelines.ingest.context import ParseContext
 from pipelines.ingest.model import FileRejected
@@ -111,7 +111,10 @@ except FileRejected as exc:
     out = {{"rejected": True, "reason": exc.reason_code, "message": exc.message,
             "format": exc.detected_format}}
 out["seconds"] = time.monotonic() - start
-out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this process's own peak: ru_maxrss starts at the forking parent's RSS (a pytest worker
+# that has run the export tests is ~1 GB), and would measure the parent, not the parse.
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+out["rss_mb"] = int(hwm.split()[1]) / 1024
 print(json.dumps(out))
 """
     started = time.monotonic()
