@@ -162,7 +162,7 @@ def cmd_form(args: argparse.Namespace) -> int:
     """Write the questionnaire as an XLSForm, or (--map) draft a national form's mapping."""
     from pipelines.collect.draft import draft_mapping, write_mapping
     from pipelines.collect.xlsform import build_form, to_xform, write_workbook
-    from pipelines.ingest.codebook import Codebook
+    from pipelines.ingest.vocab.codebook import Codebook
     from pipelines.seeds import read_seeds
 
     seeds = dict(read_seeds(cfg.DEFAULT_SEEDS_DIR))
@@ -183,6 +183,13 @@ def cmd_form(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"  {warning}")
     return 0
+
+
+def cmd_portability(args: argparse.Namespace) -> int:
+    """Build the published warehouse's inputs again on another engine and compare every mart."""
+    from pipelines.portability.command import run_command
+
+    return run_command(args, _apply_location_flags(args))
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -256,6 +263,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", metavar="EXPORT", help="draft a mapping from this export of a national form")
     p.add_argument("--form-id", help="with --map: the national form's id")
     p.set_defaults(func=cmd_form)
+
+    p = sub.add_parser("portability", help="build on Spark too and compare every mart with DuckDB's")
+    p.add_argument("--engine", choices=["spark"], default="spark")
+    p.add_argument("--workdir", help="folder for the Parquet exports and the Spark build (default: tmp)")
+    p.add_argument("--json", help="where to write the comparison (default <workdir>/portability.json)")
+    p.add_argument(
+        "--generate",
+        choices=["small", "large"],
+        help="first refresh a generated sample of this scale in the workdir, and compare that build",
+    )
+    _add_location_flags(p, "warehouse")
+    p.set_defaults(func=cmd_portability)
 
     p = sub.add_parser("prepare", help="parse the dbt project (the install step runs this)")
     p.set_defaults(func=cmd_prepare)

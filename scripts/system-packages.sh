@@ -5,12 +5,13 @@
 # tests that need them skip where they are absent, and vetdx itself needs neither. Run as root (or
 # with sudo) on Debian/Ubuntu; elsewhere it says so and exits 0.
 set -euo pipefail
-PACKAGES=(chromium fonts-dejavu-core poppler-utils)
+# openjdk-17-jre-headless: Java for Spark local mode (vetdx portability, tests/portability skip without).
+PACKAGES=(chromium fonts-dejavu-core poppler-utils openjdk-17-jre-headless)
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "system-packages: no apt-get here; install ${PACKAGES[*]} by hand to run the browser tests" >&2
   exit 0
 fi
-if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
   exit 0
 fi
 SUDO=""

@@ -138,3 +138,52 @@
 {% macro spark__nearest_only(partition_by, order_by) -%}
     qualify row_number() over (partition by {{ partition_by }} order by {{ order_by }}) = 1
 {%- endmacro %}
+
+{#- A chain of named subqueries that use each other several times, as
+      {% set ctes = [] %} {% do ctes.append(('name', sql)) %} ...  {{ with_ctes(ctes) }} select ...
+    The walks of int_indicator_values_treated and int_node_scores_aggregated are such chains: each
+    tree level reads the level below 5 times (scores, coverage, both sides of the Copeland pairs),
+    each winsorising step reads all the states. DuckDB computes a CTE used more than once only once.
+    Spark inlines every deterministic CTE, so 10 levels become ~5^10 copies of the first and the
+    optimizer never finishes (cached views do not help: each keeps the whole plan below it, and the
+    driver runs out of memory at the fourth step). On Spark each subquery is therefore written once
+    to a table of schema `vetdx_scratch` (<model>__<name>) and read back through a temporary view
+    of its own name, so the next one reads a table scan, not a plan. (Under a dbt unit test the refs
+    are fixture CTEs of the test's single statement: the plain WITH then, on a small tree.) -#}
+{% macro with_ctes(ctes) -%}
+    {{ return(adapter.dispatch('with_ctes', 'vetdx')(ctes)) }}
+{%- endmacro %}
+{% macro default__with_ctes(ctes) -%}
+with
+{% for name, sql in ctes %}
+{{ name }} as (
+{{ sql }}
+){{ ',' if not loop.last }}
+{% endfor %}
+{%- endmacro %}
+{% macro spark__with_ctes(ctes) -%}
+    {%- if model.resource_type == 'unit_test' or not execute -%}
+        {{ default__with_ctes(ctes) }}
+    {%- else -%}
+        {%- do run_query('create database if not exists vetdx_scratch') -%}
+        {#- only a subquery read more than once is written out; the others stay CTEs of the
+            statements that read them (one table write costs ~1 s on local Spark) -#}
+        {%- set inline = [] -%}
+        {%- for name, sql in ctes -%}
+            {%- set reads = [] -%}
+            {%- for other, other_sql in ctes if other != name -%}
+                {%- do reads.extend(modules.re.findall('\\b' ~ name ~ '\\b', other_sql)) -%}
+            {%- endfor -%}
+            {%- if reads | length > 1 -%}
+                {%- set table = 'vetdx_scratch.`' ~ this.identifier ~ '__' ~ name ~ '`' -%}
+                {%- do run_query('drop table if exists ' ~ table) -%}
+                {%- do run_query('create table ' ~ table ~ ' using parquet as '
+                    ~ (default__with_ctes(inline) if inline else '') ~ ' ' ~ sql) -%}
+                {%- do run_query('create or replace temporary view ' ~ name ~ ' as select * from ' ~ table) -%}
+            {%- else -%}
+                {%- do inline.append((name, sql)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if inline -%}{{ default__with_ctes(inline) }}{%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

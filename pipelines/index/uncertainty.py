@@ -159,9 +159,11 @@ def _copeland(children: np.ndarray, weights: np.ndarray, qualifies: np.ndarray) 
 
 
 def competition_ranks(scores: np.ndarray) -> np.ndarray:
-    """scores [..., N] -> rank 1 + number of strictly better scores; NaN where the score is NaN."""
+    """scores [..., N] -> rank 1 + number of strictly better scores; NaN where the score is NaN.
+    Scores are compared rounded to 1e-9 points, as marts.scores ranks: units with the same data tie
+    whatever last bits the engine that built the inputs left (sums in another order)."""
     valid = ~np.isnan(scores)
-    filled = np.where(valid, scores, -np.inf)
+    filled = np.where(valid, np.round(scores, 9), -np.inf)
     better = (filled[..., None, :] > filled[..., :, None]).sum(axis=-1)
     return np.where(valid, 1.0 + better, np.nan)
 

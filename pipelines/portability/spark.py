@@ -24,9 +24,10 @@ SPARK_CONF = {
     "spark.default.parallelism": "2",
     "spark.sql.ansi.enabled": "false",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
-    "spark.driver.memory": "1g",
+    "spark.driver.memory": "2g",
     "spark.sql.catalogImplementation": "in-memory",
     # int_node_scores_aggregated unrolls 10 tree levels of CTEs into one statement: resolving it
     # takes more than the analyzer's default 100 passes
@@ -50,6 +51,10 @@ def start_session(workdir: Path):
     """The local SparkSession, its warehouse folder under `workdir`."""
     from pyspark.sql import SparkSession
 
+    # the driver's heap is fixed when pyspark launches the JVM: a builder setting comes too late
+    os.environ.setdefault(
+        "PYSPARK_SUBMIT_ARGS", f"--driver-memory {SPARK_CONF['spark.driver.memory']} pyspark-shell"
+    )
     builder = SparkSession.builder.appName("vetdx-portability")
     for key, value in {**SPARK_CONF, "spark.sql.warehouse.dir": str(workdir / "spark-warehouse")}.items():
         builder = builder.config(key, value)

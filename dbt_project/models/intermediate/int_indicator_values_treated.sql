@@ -19,13 +19,13 @@
 {% set steps = var('winsorise_points_limit', 20) | int -%}
 {% set skew_limit = var('treatment_skew_threshold', 2.0) -%}
 {% set kurt_limit = var('treatment_kurtosis_threshold', 3.5) -%}
-with
+{% set ctes = [] -%}
 
-imputed as (
+{% set sql %}
     select * from {{ ref('int_indicator_values_imputed') }}
-),
+{%- endset %}{% do ctes.append(('imputed', sql)) %}
 
-catalogue as (
+{% set sql %}
     select
         code,
         transform,
@@ -36,9 +36,9 @@ catalogue as (
         cast(coalesce({{ option_number('treatment') }}, {{ default_points }}) as integer) as max_points
     from {{ ref('int_catalogue_nodes_resolved') }}
     where is_leaf
-),
+{%- endset %}{% do ctes.append(('catalogue', sql)) %}
 
-transformed as (
+{% set sql %}
     select
         imputed.*,
         catalogue.transform,
@@ -52,36 +52,36 @@ transformed as (
         {{ apply_transform('imputed.imputed_value', 'catalogue.transform_kind') }} as transformed_value
     from imputed
     inner join catalogue on catalogue.code = imputed.indicator
-),
+{%- endset %}{% do ctes.append(('transformed', sql)) %}
 
-pool as (
+{% set sql %}
     select indicator, iso3, round, transformed_value as x, max_points
     from transformed
     where transformed_value is not null and treatment_rule in ('auto', 'auto_log_ct', 'winsorise')
-),
+{%- endset %}{% do ctes.append(('pool', sql)) %}
 
-pool_range as (
+{% set sql %}
     -- log_CT's shift from the untreated pool of every indicator (log_ct may be asked directly)
     select indicator, 0.01 * (max(transformed_value) - min(transformed_value)) - min(transformed_value) as log_ct_shift
     from transformed
     where transformed_value is not null
     group by indicator
-),
+{%- endset %}{% do ctes.append(('pool_range', sql)) %}
 
-distinct_values as (
+{% set sql %}
     -- the k-th distinct value from the top (rank_high) and from the bottom (rank_low)
     select
         indicator, x,
         dense_rank() over (partition by indicator order by x desc) as rank_high,
         dense_rank() over (partition by indicator order by x asc) as rank_low
     from (select distinct indicator, x from pool) as d
-),
+{%- endset %}{% do ctes.append(('distinct_values', sql)) %}
 
-steps as (
+{% set sql %}
     {{ integer_series(steps + 1) }}
-),
+{%- endset %}{% do ctes.append(('steps', sql)) %}
 
-states as (
+{% set sql %}
     -- h steps on the high side and l on the low side cap the pool at its (h+1)-th highest and
     -- (l+1)-th lowest distinct values
     select
@@ -92,50 +92,50 @@ states as (
     cross join steps as high
     cross join steps as low
     where high.k + low.k <= limits.max_points
-),
+{%- endset %}{% do ctes.append(('states', sql)) %}
 
-winsorised as (
+{% set sql %}
     select
         states.indicator, states.h, states.l,
         least(greatest(pool.x, coalesce(states.low_cap, pool.x)), coalesce(states.high_cap, pool.x)) as w
     from pool
     inner join states on states.indicator = pool.indicator
-),
+{%- endset %}{% do ctes.append(('winsorised', sql)) %}
 
-winsorised_centred as (
+{% set sql %}
     select
         *,
         w - avg(w) over (partition by indicator, h, l) as dev,
         avg(w) over (partition by indicator, h, l) as mean
     from winsorised
-),
+{%- endset %}{% do ctes.append(('winsorised_centred', sql)) %}
 
-shapes as (
+{% set sql %}
     select
         indicator, h, l,
         {{ sample_skewness('dev', 'mean') }} as skew,
         {{ sample_kurtosis('dev', 'mean') }} as kurt
     from winsorised_centred
     group by indicator, h, l
-),
+{%- endset %}{% do ctes.append(('shapes', sql)) %}
 
-judged as (
+{% set sql %}
     select
         shapes.*,
         -- + 1e-9: a shape exactly at a limit (one outlier among four values has skew exactly 2) is not
         -- over it, whatever the last bit of floating point says (same rule as pipelines/index).
         coalesce(abs(skew), 0) > {{ skew_limit }} + 1e-9 and coalesce(kurt, 0) > {{ kurt_limit }} + 1e-9 as outlying
     from shapes
-),
+{%- endset %}{% do ctes.append(('judged', sql)) %}
 
 {#- The walk from (0, 0): at each step, an outlying state moves one step on the side of its skew
     (>= 0: high, as COINr's `if (skew(x) >= 0)`) until it is not outlying or has used its m steps. -#}
-walk_0 as (
+{% set sql %}
     select indicator, 0 as h, 0 as l from judged where h = 0 and l = 0
-),
+{%- endset %}{% do ctes.append(('walk_0', sql)) %}
 {%- for i in range(steps) %}
 
-walk_{{ i + 1 }} as (
+{% set sql %}
     select
         walk.indicator,
         walk.h + case when judged.outlying and walk.h + walk.l < limits.max_points and coalesce(judged.skew, 0) >= 0 then 1 else 0 end as h,
@@ -143,10 +143,10 @@ walk_{{ i + 1 }} as (
     from walk_{{ i }} as walk
     inner join judged on judged.indicator = walk.indicator and judged.h = walk.h and judged.l = walk.l
     inner join (select distinct indicator, max_points from pool) as limits on limits.indicator = walk.indicator
-),
+{%- endset %}{% do ctes.append(('walk_' ~ (i + 1), sql)) %}
 {%- endfor %}
 
-decision as (
+{% set sql %}
     select
         walk.indicator,
         walk.h,
@@ -160,9 +160,9 @@ decision as (
     inner join judged on judged.indicator = walk.indicator and judged.h = walk.h and judged.l = walk.l
     inner join states on states.indicator = walk.indicator and states.h = walk.h and states.l = walk.l
     inner join judged as initial on initial.indicator = walk.indicator and initial.h = 0 and initial.l = 0
-),
+{%- endset %}{% do ctes.append(('decision', sql)) %}
 
-treated as (
+{% set sql %}
     select
         transformed.*,
         decision.skewness,
@@ -183,9 +183,9 @@ treated as (
     from transformed
     left join decision on decision.indicator = transformed.indicator
     left join pool_range on pool_range.indicator = transformed.indicator
-),
+{%- endset %}{% do ctes.append(('treated', sql)) %}
 
-counted as (
+{% set sql %}
     select
         *,
         case when treatment_applied = 'winsorise' then
@@ -195,9 +195,9 @@ counted as (
             sum(case when transformed_value < low_cap and l > 0 then 1 else 0 end) over (partition by indicator)
         else 0 end as low_points
     from treated
-),
+{%- endset %}{% do ctes.append(('counted', sql)) %}
 
-final as (
+{% set sql %}
     select
         iso3,
         round,
@@ -249,6 +249,7 @@ final as (
         oic_group,
         income_group
     from counted
-)
+{%- endset %}{% do ctes.append(('final', sql)) %}
 
+{{ with_ctes(ctes) }}
 select * from final

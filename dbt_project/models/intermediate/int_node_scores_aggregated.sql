@@ -15,15 +15,15 @@
 -- lower one; scores at or above the floor are used as they are.
 {% set max_depth = var('max_tree_depth', 10) | int -%}
 {% set eps = var('geometric_zero_floor', 0.1) -%}
-with
+{% set ctes = [] -%}
 
-nodes as (
+{% set sql %}
     select code, parent, level, node_type, is_leaf, weight, aggregation_method, aggregation_p, min_coverage
     from {{ ref('int_catalogue_nodes_resolved') }}
     where level is not null
-),
+{%- endset %}{% do ctes.append(('nodes', sql)) %}
 
-leaf_scores as (
+{% set sql %}
     select
         normalised.iso3,
         normalised.round,
@@ -37,12 +37,12 @@ leaf_scores as (
         cast(null as integer) as n_children_present
     from {{ ref('int_indicator_values_normalised') }} as normalised
     inner join nodes on nodes.code = normalised.indicator
-),
+{%- endset %}{% do ctes.append(('leaf_scores', sql)) %}
 
 {%- for depth in range(max_depth, -1, -1) %}
 {%- if depth < max_depth %}
 
-children_{{ depth }} as (
+{% set sql %}
     select
         children.iso3,
         children.round,
@@ -58,9 +58,9 @@ children_{{ depth }} as (
     inner join nodes as child_nodes on child_nodes.code = children.node
     inner join nodes as parents on parents.code = child_nodes.parent
     where not parents.is_leaf
-),
+{%- endset %}{% do ctes.append(('children_' ~ depth, sql)) %}
 
-aggregated_{{ depth }} as (
+{% set sql %}
     select
         iso3,
         round,
@@ -80,14 +80,14 @@ aggregated_{{ depth }} as (
         cast(count(score) as integer) as n_children_present
     from children_{{ depth }}
     group by iso3, round, node
-),
+{%- endset %}{% do ctes.append(('aggregated_' ~ depth, sql)) %}
 
-qualified_{{ depth }} as (
+{% set sql %}
     select *, w_present > 0 and coverage >= min_coverage - 1e-9 as qualifies
     from aggregated_{{ depth }}
-),
+{%- endset %}{% do ctes.append(('qualified_' ~ depth, sql)) %}
 
-copeland_pairs_{{ depth }} as (
+{% set sql %}
     -- pairwise outranking among the units that qualify at a Copeland node: the weight of the
     -- children on which the unit is better, ties counting half, over the children both have
     select
@@ -103,9 +103,9 @@ copeland_pairs_{{ depth }} as (
     where a.aggregation_method = 'copeland' and a.score is not null and b.score is not null
         and qa.qualifies and qb.qualifies
     group by a.iso3, b.iso3, a.round, a.node
-),
+{%- endset %}{% do ctes.append(('copeland_pairs_' ~ depth, sql)) %}
 
-copeland_{{ depth }} as (
+{% set sql %}
     -- +1 per unit outranked (share above 1/2), -1 per unit outranking; a share within 1e-12 of 1/2
     -- is a tie (weights like 1/3 do not sum exactly)
     select
@@ -118,10 +118,10 @@ copeland_{{ depth }} as (
         end) as copeland_score
     from copeland_pairs_{{ depth }}
     group by iso3, round, node
-),
+{%- endset %}{% do ctes.append(('copeland_' ~ depth, sql)) %}
 {%- endif %}
 
-level_{{ depth }} as (
+{% set sql %}
     select * from leaf_scores where level = {{ depth }}
     {%- if depth < max_depth %}
     union all
@@ -156,17 +156,17 @@ level_{{ depth }} as (
     from qualified_{{ depth }} as q
     left join copeland_{{ depth }} as c on c.iso3 = q.iso3 and c.round = q.round and c.node = q.node
     {%- endif %}
-),
+{%- endset %}{% do ctes.append(('level_' ~ depth, sql)) %}
 {%- endfor %}
 
-all_levels as (
+{% set sql %}
     {%- for depth in range(0, max_depth + 1) %}
     select * from level_{{ depth }}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
-),
+{%- endset %}{% do ctes.append(('all_levels', sql)) %}
 
-final as (
+{% set sql %}
     select
         all_levels.iso3,
         all_levels.round,
@@ -191,6 +191,7 @@ final as (
     from all_levels
     inner join nodes on nodes.code = all_levels.node
     inner join {{ ref('int_catalogue_nodes_resolved') }} as catalogue on catalogue.code = all_levels.node
-)
+{%- endset %}{% do ctes.append(('final', sql)) %}
 
+{{ with_ctes(ctes) }}
 select * from final

@@ -19,6 +19,9 @@ countries as (
 ),
 
 ranked as (
+    -- ranked on the score rounded to 1e-9 points: two units with the same data tie, whatever the
+    -- last bits an engine's summation order leaves (DuckDB's parallel sums alone flip such ties
+    -- from one build to the next: 70.6388888888889 vs 70.63888888888889)
     select
         scores.iso3,
         cast(scores.round as integer) as round,
@@ -29,13 +32,13 @@ ranked as (
         scores.coverage,
         scores.missing_reason,
         cast(case when scores.score is not null then rank() over (
-            partition by scores.round, scores.node order by scores.score desc nulls last
+            partition by scores.round, scores.node order by round(scores.score, 9) desc nulls last
         ) end as integer) as rank,
         cast(case when scores.score is not null and countries.oic_group is not null then rank() over (
-            partition by scores.round, scores.node, countries.oic_group order by scores.score desc nulls last
+            partition by scores.round, scores.node, countries.oic_group order by round(scores.score, 9) desc nulls last
         ) end as integer) as rank_in_oic_group,
         cast(case when scores.score is not null and countries.income_group is not null then rank() over (
-            partition by scores.round, scores.node, countries.income_group order by scores.score desc nulls last
+            partition by scores.round, scores.node, countries.income_group order by round(scores.score, 9) desc nulls last
         ) end as integer) as rank_in_income_group,
         scores.parent,
         scores.missing_children,
