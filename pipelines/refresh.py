@@ -90,7 +90,7 @@ def dagster_instance(home: Path) -> dg.DagsterInstance:
 
 def refusal(settings: Settings) -> str | None:
     """Why a refresh must not start, in one line, or None: a bad location, or nothing to build."""
-    from pipelines.ingest.loader import discover_files
+    from pipelines.ingest.landing.loader import discover_files
     from pipelines.settings import LocationError, check_locations
 
     try:

@@ -40,7 +40,7 @@ EXPORT_LANGUAGES = ("en", "fr", "ar")
 DEFAULT_REFRESH_CRON = "0 5 1 * *"  # 05:00 UTC on the 1st of each month: after month-end deliveries
 
 # Used only for the bundled synthetic sample with no key configured, so it builds on a fresh machine;
-# real data is never hashed with it (pipelines/ingest/pii_key.py refuses).
+# real data is never hashed with it (pipelines/ingest/privacy/key.py refuses).
 DEV_PII_KEY = "vetdx-development-key-set-VETDX_PII_KEY-in-production"
 
 # DuckDB database files start with an 8-byte checksum, then the magic bytes "DUCK".
@@ -59,14 +59,16 @@ class Settings:
     exports_dir: Path
     dagster_home: Path  # the Dagster instance every launcher records its runs in
     # VETDX_PII_KEY when set (handed to Dagster as an EnvVar, so it never shows in the UI); None: the
-    # key file beside the warehouse, made on first use (pipelines/ingest/pii_key.py)
+    # key file beside the warehouse, made on first use (pipelines/ingest/privacy/key.py)
     pii_key: str | None
     keep_versions: int = 5
     export_langs: tuple[str, ...] = ("en",)  # languages a refresh exports in; `vetdx export` adds others
     build_catalogue: bool = True
     revalidate_all: bool = False
     ingest_workers: int | None = None  # parser processes beside the loader; None: one per core
-    ingest_limits: tuple[tuple[str, int], ...] = ()  # VETDX_MAX_<NAME>: size limits (ingest/limits.py)
+    ingest_limits: tuple[
+        tuple[str, int], ...
+    ] = ()  # VETDX_MAX_<NAME>: size limits (ingest/readers/limits.py)
     refresh_cron: str = DEFAULT_REFRESH_CRON
 
     @classmethod

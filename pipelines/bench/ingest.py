@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.loader import ingest_source
+from pipelines.ingest.landing.loader import ingest_source
 
 
 def equipment_csvs(raw: Path) -> list[Path]:

@@ -49,8 +49,8 @@ class BenchOptions:
 def _parser_for(raw: Path, work: Path) -> Callable:
     """The ingest assets' parse function (pipelines/defs/assets/ingest.py), with the same seeds."""
     from pipelines.ingest.context import ParseContext
-    from pipelines.ingest.parallel import FileParser
-    from pipelines.ingest.pii_key import resolve_key
+    from pipelines.ingest.landing.parallel import FileParser
+    from pipelines.ingest.privacy.key import resolve_key
     from pipelines.seeds import compose_seeds
 
     settings = cfg.Settings.from_env()  # `vetdx bench` is an edge, like `vetdx refresh`

@@ -22,11 +22,11 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from pipelines.collect.mapping import COLUMNS
-from pipelines.ingest.codebook import Codebook, Question
-from pipelines.ingest.pii import is_personal_header
-from pipelines.ingest.read import read_grids
-from pipelines.ingest.survey_columns import classify
-from pipelines.ingest.text import fold
+from pipelines.ingest.privacy.pii import is_personal_header
+from pipelines.ingest.readers.read import read_grids
+from pipelines.ingest.sources.survey_columns import classify
+from pipelines.ingest.vocab.codebook import Codebook, Question
+from pipelines.ingest.vocab.text import fold
 
 THRESHOLD = 0.6  # below: "Nombre d'ateliers" vs "Programmes offered" territory (measured 0.3-0.5)
 # An option header's last part is a short choice label: only a close spelling counts ("privé" is

@@ -27,8 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pipelines.ingest.codebook import Codebook
-from pipelines.ingest.text import fold
+from pipelines.ingest.vocab.codebook import Codebook
+from pipelines.ingest.vocab.text import fold
 
 SEED_NAME = "survey_form_mappings"
 SEED_FILE = f"{SEED_NAME}.csv"

@@ -5,7 +5,7 @@ asked: `asked_of`, repeated items: `repeat`), `survey_choices.csv` the choice li
 the country list and `indicator_catalogue.csv` the labels of the groups that are index dimensions.
 A change of the codebook is a change of the form: nothing here names a question.
 
-Layout, as the survey parser reads it back (survey_columns.py): `meta` questions at the top level,
+Layout, as the survey parser reads it back (sources/survey_columns.py): `meta` questions at the top level,
 every other group `grp_<group>` (Kobo headers `grp_<group>/<code>`, ODK `grp_<group>-<code>`), a
 group whose questions are all `repeat` is a repeat named after the group (Kobo's repeat sheet).
 `asked_of` = a `respondent_role` choice code makes the question (or the whole group when all its

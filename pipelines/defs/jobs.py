@@ -9,7 +9,7 @@ import duckdb
 
 from pipelines.defs.resources import SourceFilesResource, WarehouseResource
 from pipelines.hashing import sha256_of
-from pipelines.ingest.loader import discover_files
+from pipelines.ingest.landing.loader import discover_files
 from pipelines.ingest.schemas import SOURCES
 
 # DuckDB allows one writer per file and every step writes the same build, so a refresh runs its

@@ -19,8 +19,8 @@ import duckdb
 from pydantic import Field, PrivateAttr
 
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.limits import Limits
-from pipelines.ingest.pii_key import KeyRefused, resolve_key
+from pipelines.ingest.privacy.key import KeyRefused, resolve_key
+from pipelines.ingest.readers.limits import Limits
 from pipelines.publish.locks import FileLock, LockHeld, owner_lock, sweep_orphans
 from pipelines.publish.store import VersionStore
 from pipelines.quality.reference import Reference, load_reference
@@ -77,9 +77,9 @@ class SourceFilesResource(dg.ConfigurableResource):
 
     raw_dir: str
     seeds_dir: str  # user seeds: each file overrides the default of the same name
-    pii_key: str = ""  # empty: the key file beside the warehouse (pipelines/ingest/pii_key.py)
+    pii_key: str = ""  # empty: the key file beside the warehouse (pipelines/ingest/privacy/key.py)
     ingest_workers: int | None = None  # parser processes beside the loader; None: one per core
-    # overrides of the size limits' defaults (pipelines/ingest/limits.py), by name
+    # overrides of the size limits' defaults (pipelines/ingest/readers/limits.py), by name
     ingest_limits: dict[str, int] = Field(default_factory=dict)
 
     @property

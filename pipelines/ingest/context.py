@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pipelines.collect.mapping import SEED_NAME as FORM_MAPPINGS_SEED
 from pipelines.collect.mapping import FormMappings
-from pipelines.ingest.codebook import Codebook
-from pipelines.ingest.countries import CountryResolver
-from pipelines.ingest.equipment import EquipmentTaxonomy
-from pipelines.ingest.limits import Limits
-from pipelines.ingest.rules import percent_indicators, this_year
+from pipelines.ingest.readers.limits import Limits
+from pipelines.ingest.rows.rules import percent_indicators, this_year
+from pipelines.ingest.vocab.codebook import Codebook
+from pipelines.ingest.vocab.countries import CountryResolver
+from pipelines.ingest.vocab.equipment import EquipmentTaxonomy
 from pipelines.seeds import SeedRows, read_seeds
 
 # The seeds a parser reads: the ingest assets depend on exactly these in the lineage graph.
@@ -54,7 +54,7 @@ class ParseContext:
     pii_key: bytes
     percent_indicators: frozenset[str] = frozenset()  # catalogue codes whose values are 0-100 shares
     current_year: int = field(default_factory=this_year)  # the reference period ends the year after
-    limits: Limits = field(default_factory=Limits)  # file size limits (limits.py)
+    limits: Limits = field(default_factory=Limits)  # file size limits (readers/limits.py)
     # National forms' columns and choices onto codebook questions (pipelines/collect/mapping.py).
     form_mappings: FormMappings = field(default_factory=FormMappings)
 

@@ -7,16 +7,18 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest import institutions, inventory, official, pii, reasons
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.header import Table, locate_header
-from pipelines.ingest.model import FileRejected, ParsedFile, ParsedTable, empty_rejects
-from pipelines.ingest.notes import split_note_rows
-from pipelines.ingest.ragged import split_ragged
-from pipelines.ingest.read import ReadResult, read_grids
-from pipelines.ingest.survey import parse_survey
-from pipelines.ingest.survey_columns import is_header_word as survey_word
-from pipelines.ingest.text import fold
+from pipelines.ingest.privacy import pii
+from pipelines.ingest.readers.header import Table, locate_header
+from pipelines.ingest.readers.ragged import split_ragged
+from pipelines.ingest.readers.read import ReadResult, read_grids
+from pipelines.ingest.rows import reasons
+from pipelines.ingest.rows.model import FileRejected, ParsedFile, ParsedTable, empty_rejects
+from pipelines.ingest.rows.notes import split_note_rows
+from pipelines.ingest.sources import institutions, inventory, official
+from pipelines.ingest.sources.survey import parse_survey
+from pipelines.ingest.sources.survey_columns import is_header_word as survey_word
+from pipelines.ingest.vocab.text import fold
 
 
 def _tables(

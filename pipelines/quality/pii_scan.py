@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.pii import CONTACT_PREFILTER, find_personal
+from pipelines.ingest.privacy.pii import CONTACT_PREFILTER, find_personal
 
 _TEXT_TYPES = ("VARCHAR", "JSON")
 _TEXT_SUFFIXES = (".txt", ".md", ".log")

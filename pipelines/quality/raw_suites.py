@@ -3,7 +3,7 @@
 Raw keeps every file version; the rows that count are those of the latest batch per version key,
 the same rule as the dbt macro `current_rows` (latest `_loaded_at`, ties broken by `_batch_id`).
 
-The row bounds come from the parsers' row rules (pipelines/ingest/rules.py), so a row these checks
+The row bounds come from the parsers' row rules (pipelines/ingest/rows/rules.py), so a row these checks
 reject has been quarantined at ingest already: a failure here means a parser let it through (a bug)
 or a table out of shape, never one file's odd row.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
-from pipelines.ingest.rules import (
+from pipelines.ingest.rows.rules import (
     FIRST_ACQUISITION_YEAR,
     FIRST_OPENED_YEAR,
     FIRST_YEAR,

@@ -10,8 +10,8 @@ import pytest
 
 from pipelines.collect.xlsform import XLSForm, build_form
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.loader import ingest_source
-from pipelines.ingest.parallel import FileParser
+from pipelines.ingest.landing.loader import ingest_source
+from pipelines.ingest.landing.parallel import FileParser
 from pipelines.seeds import SeedRows, read_seeds
 
 SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"

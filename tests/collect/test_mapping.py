@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from pipelines.collect.draft import draft_mapping
 from pipelines.collect.mapping import COLUMNS, SEED_NAME
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.pii import identity_hash
+from pipelines.ingest.privacy.pii import identity_hash
 from pipelines.seeds import SeedRows
 from tests.collect.conftest import PII_KEY, land
 

@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.collect.xlsform import XLSForm
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.pii import identity_hash
+from pipelines.ingest.privacy.pii import identity_hash
 from pipelines.seeds import SeedRows
 from tests.collect.conftest import PII_KEY, SEEDS, land
 from tests.collect.export_shapes import SHAPES, Shape, response_id, write_export

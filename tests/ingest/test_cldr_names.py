@@ -8,8 +8,8 @@ import csv
 
 from babel import Locale
 
-from pipelines.ingest.cldr import LANGUAGES, territory_names
 from pipelines.ingest.context import ParseContext
+from pipelines.ingest.vocab.cldr import LANGUAGES, territory_names
 from tests.ingest.conftest import SEEDS
 
 

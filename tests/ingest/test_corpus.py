@@ -9,10 +9,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.ingest import reasons as r
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.model import FileRejected, ParsedFile
 from pipelines.ingest.parse import parse_file
+from pipelines.ingest.rows import reasons as r
+from pipelines.ingest.rows.model import FileRejected, ParsedFile
 from pipelines.ingest.schemas import RAW_TABLES
 from tests.ingest import corpus as c
 

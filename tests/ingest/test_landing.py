@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import landing
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.loader import ingest_source
-from pipelines.ingest.model import FileRejected
-from pipelines.ingest.parallel import FileParser, worker_count
+from pipelines.ingest.landing import groups
+from pipelines.ingest.landing.loader import ingest_source
+from pipelines.ingest.landing.parallel import FileParser, worker_count
+from pipelines.ingest.rows.model import FileRejected
 from pipelines.ingest.schemas import RAW_TABLES, SOURCES
 from pipelines.settings import parse_workers
 from tests.ingest.test_corpus import ACCEPTED, REJECTED
@@ -80,9 +80,9 @@ def test_grouped_landing_lands_and_audits_every_file(
 ) -> None:
     raw = tmp_path / "raw"
     _write_corpus(raw)
-    monkeypatch.setattr(landing, "GROUP_MAX_FILES", 2)  # several groups, with rejections between
+    monkeypatch.setattr(groups, "GROUP_MAX_FILES", 2)  # several groups, with rejections between
     grouped = _ingest(raw, tmp_path / "grouped.duckdb", FileParser(ctx), workers=0)
-    monkeypatch.setattr(landing, "GROUP_MAX_FILES", 10_000)
+    monkeypatch.setattr(groups, "GROUP_MAX_FILES", 10_000)
     one_group = _ingest(raw, tmp_path / "one.duckdb", FileParser(ctx), workers=0)
     assert grouped == one_group
     files = sorted(f for outcomes in grouped["outcomes"].values() for f in outcomes)
@@ -109,7 +109,7 @@ def test_a_killed_group_leaves_nothing_of_its_files(
         if row["status"] == "loaded":
             raise RuntimeError("killed while writing the audit rows")
 
-    monkeypatch.setattr(landing, "insert_audit", fail_on_audit)
+    monkeypatch.setattr(groups, "insert_audit", fail_on_audit)
     con = duckdb.connect(str(db))
     with pytest.raises(RuntimeError, match="killed"):
         ingest_source(con, raw, "inventory", FileParser(ctx), workers=0)

@@ -2,8 +2,8 @@
 
 The bombs are those of the issue: an XLSX whose one shared string inflates to 400 MB, an XLSX of
 1,048,576 rows, a text file without line breaks and one of 25M empty lines. Each is parsed in a
-fresh process whose peak memory (ru_maxrss) and wall time are measured: the limits are the
-defaults of pipelines/ingest/limits.py, the bounds asserted are 20 s and 600 MB.
+fresh process whose peak memory (VmHWM) and wall time are measured: the limits are the
+defaults of pipelines/ingest/readers/limits.py, the bounds asserted are 20 s and 600 MB.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import reasons as r
-from pipelines.ingest.limits import Limits
+from pipelines.ingest.readers.limits import Limits
+from pipelines.ingest.rows import reasons as r
 from pipelines.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +100,7 @@ def _parse_in_child(path: Path, name: str) -> dict:
 import json, sys, time
 from pathlib import Path
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.model import FileRejected
+from pipelines.ingest.rows.model import FileRejected
 from pipelines.ingest.parse import parse_file
 ctx = ParseContext.from_seeds(Path("data/seeds"), b"k")
 start = time.monotonic()

@@ -10,14 +10,14 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.ingest import reasons as r
-from pipelines.ingest.columns import map_headers
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.loader import ingest_source
-from pipelines.ingest.official import COLUMNS
-from pipelines.ingest.parallel import FileParser
+from pipelines.ingest.landing.loader import ingest_source
+from pipelines.ingest.landing.parallel import FileParser
 from pipelines.ingest.parse import parse_file
-from pipelines.ingest.rules import FIRST_YEAR, last_year
+from pipelines.ingest.rows import reasons as r
+from pipelines.ingest.rows.rules import FIRST_YEAR, last_year
+from pipelines.ingest.sources.official import COLUMNS
+from pipelines.ingest.vocab.synonyms import map_headers
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import load_reference
 from pipelines.quality.runner import validate

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import reasons as r
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.landing import DiskFull
-from pipelines.ingest.loader import ingest_source
-from pipelines.ingest.parallel import FileParser
+from pipelines.ingest.landing.groups import DiskFull
+from pipelines.ingest.landing.loader import ingest_source
+from pipelines.ingest.landing.parallel import FileParser
+from pipelines.ingest.rows import reasons as r
 
 FILES = {
     "official/table.pdf": b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n",

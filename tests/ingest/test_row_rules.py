@@ -9,13 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import reasons as r
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.loader import ingest_source
-from pipelines.ingest.model import FileRejected
-from pipelines.ingest.parallel import FileParser
+from pipelines.ingest.landing.loader import ingest_source
+from pipelines.ingest.landing.parallel import FileParser
 from pipelines.ingest.parse import parse_file
-from pipelines.ingest.rules import last_year
+from pipelines.ingest.rows import reasons as r
+from pipelines.ingest.rows.model import FileRejected
+from pipelines.ingest.rows.rules import last_year
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import load_reference
 from pipelines.quality.runner import validate

@@ -5,13 +5,13 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipelines.ingest import sniff
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.encoding import decode, plausibility
-from pipelines.ingest.header import locate_header
-from pipelines.ingest.numbers import as_percent, parse_numbers
-from pipelines.ingest.text import fold
-from pipelines.ingest.textgrid import read_text
+from pipelines.ingest.readers import sniff
+from pipelines.ingest.readers.encoding import decode, plausibility
+from pipelines.ingest.readers.header import locate_header
+from pipelines.ingest.readers.textgrid import read_text
+from pipelines.ingest.rows.numbers import as_percent, parse_numbers
+from pipelines.ingest.vocab.text import fold
 
 ARABIC = "وزارة التربية والتعليم، عدد الطلاب في المؤسسات المهنية الحكومية والخاصة\n"
 FRENCH = "Ministère de l'Éducation : élèves inscrits dans les établissements publics et privés\n"

@@ -1,4 +1,4 @@
-"""Detection and redaction of personal data (pipelines/ingest/pii.py) and the key (pii_key.py)."""
+"""Detection and redaction of personal data (pipelines/ingest/privacy/pii.py) and the key (pii_key.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.ingest import pii
-from pipelines.ingest.model import FileRejected, ParsedFile, ParsedTable, empty_rejects
-from pipelines.ingest.pii_key import KeyRefused, key_file_for, resolve_key
+from pipelines.ingest.privacy import pii
+from pipelines.ingest.privacy.key import KeyRefused, key_file_for, resolve_key
+from pipelines.ingest.rows.model import FileRejected, ParsedFile, ParsedTable, empty_rejects
 from pipelines.labels import SAMPLE_MARKER
 from pipelines.settings import DEV_PII_KEY
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import pii
 from pipelines.ingest.context import ParseContext
-from pipelines.ingest.loader import ingest_source
-from pipelines.ingest.parallel import FileParser
-from pipelines.ingest.text import DIGITS
+from pipelines.ingest.landing.loader import ingest_source
+from pipelines.ingest.landing.parallel import FileParser
+from pipelines.ingest.privacy import pii
+from pipelines.ingest.vocab.text import DIGITS
 from pipelines.quality import pii_scan
 from pipelines.settings import DEFAULT_SEEDS_DIR
 from tests.pii import corpus

@@ -1,6 +1,6 @@
 """Ingest assets: one per source folder under the raw root, each landing its tables in schema `raw`.
 
-Thin on purpose: parsing lives in `pipelines.ingest.parse`, landing in `pipelines.ingest.loader`.
+Thin on purpose: parsing lives in `pipelines.ingest.parse`, landing in `pipelines.ingest.landing.loader`.
 Only files whose path and content the warehouse has not seen are parsed, so dropping one new file
 into `data/raw/` and refreshing loads only that file.
 """
@@ -14,8 +14,8 @@ from pipelines.defs.assets.seeds import seed_key
 from pipelines.defs.resources import RefreshRun
 from pipelines.faults import crash_point
 from pipelines.ingest.context import SEEDS_READ_BY_PARSERS
-from pipelines.ingest.loader import FileOutcome, SourceSummary, ingest_source
-from pipelines.ingest.parallel import FileParser
+from pipelines.ingest.landing.loader import FileOutcome, SourceSummary, ingest_source
+from pipelines.ingest.landing.parallel import FileParser
 from pipelines.ingest.schemas import RAW_TABLES, SOURCES
 
 # Log lines the CLI's progress view counts: new files of a source, then one line per file read.

@@ -1,0 +1,3 @@
+"""Personal data: detection, redaction and the keyed hash (`pii`), and where its key comes from
+(`key`).
+"""
