@@ -10,6 +10,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[${VETDX_EXTRAS:-dev}]"
+# scripts/build installs the product alone; scripts/test adds the `dev` extra (pytest, ruff, and
+# pyspark + dbt-spark for the portability proof, which the product itself never imports).
+EXTRAS="${VETDX_EXTRAS-}"
+.venv/bin/python -m pip install --quiet -e ".${EXTRAS:+[$EXTRAS]}"
 # The dbt manifest the Dagster definitions load is prepared here, never committed.
 .venv/bin/vetdx prepare
