@@ -33,6 +33,9 @@ from pipelines.hashing import sha256_of
 from pipelines.publish.locks import sweep_orphans
 
 
+READ_ONLY = 0o444
+
+
 class PublishError(RuntimeError):
     pass
 
@@ -121,6 +124,9 @@ class VersionStore:
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         target = self.version_path(version_id)
         os.replace(build, target)
+        # Read-only on disk: the published file is a hard link to this inode, so neither it nor the kept
+        # version is a writable alias of the other (analysts' tools open it read-only anyway).
+        os.chmod(target, READ_ONLY)
         crash_point("version_moved")
         shutil.rmtree(build.parent, ignore_errors=True)
         # The file's sha256 lets `vetdx versions` and `vetdx rollback` tell an intact version from a
@@ -180,6 +186,7 @@ class VersionStore:
             os.link(source, tmp)
         except OSError:  # file systems without hard links: a copy is as good, only bigger
             shutil.copyfile(source, tmp)
+            os.chmod(tmp, READ_ONLY)
         crash_point("link_created")
         os.replace(tmp, self.published)
         crash_point("published")

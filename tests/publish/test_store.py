@@ -97,8 +97,11 @@ def test_rollback_skips_a_damaged_version_recognised_by_its_recorded_sha256(tmp_
     middle = store.version_path("20260102T000000Z-run-2")
     recorded = json.loads(middle.with_suffix(".json").read_text())["sha256"]
     assert recorded == hashlib.sha256(middle.read_bytes()).hexdigest()
+    assert middle.stat().st_mode & 0o777 == 0o444  # kept versions are read-only on disk
+    assert store.published.stat().st_ino == store.version_path("20260103T000000Z-run-3").stat().st_ino
     data = bytearray(middle.read_bytes())
     data[-100] ^= 0xFF  # one flipped byte deep in the file: the header still looks whole
+    middle.chmod(0o644)  # what it takes to damage it (root ignores modes)
     middle.write_bytes(bytes(data))
 
     def intact(info: dict) -> bool:
