@@ -73,7 +73,12 @@ def run_portability(warehouse: Path, workdir: Path, engine: str = "spark") -> Po
     report.seconds["spark_start"] = round(time.monotonic() - clock, 1)
 
     build = spark.dbt_build(DBT_PROJECT, workdir, {"data_label": data_label_of(reference)})
-    report.dbt = {"success": build.success, "results": build.results, "failures": build.failures}
+    report.dbt = {
+        "success": build.success,
+        "results": build.results,
+        "failures": build.failures,
+        "models_built": sorted(build.models_built),
+    }
     report.seconds["dbt_build"] = round(build.seconds, 1)
     if not build.success:
         return report

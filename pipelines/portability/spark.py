@@ -44,6 +44,7 @@ class SparkBuild:
     seconds: float
     results: dict[str, int] = field(default_factory=dict)  # status -> count
     failures: list[str] = field(default_factory=list)
+    models_built: list[str] = field(default_factory=list)  # model names dbt reported built
     meta: dict[str, dict] = field(default_factory=dict)  # python models' rendered meta
 
 
@@ -103,6 +104,8 @@ def dbt_build(project_dir: Path, workdir: Path, dbt_vars: dict, exclude: tuple[s
     for result in getattr(outcome.result, "results", None) or []:
         status = str(result.status)
         build.results[status] = build.results.get(status, 0) + 1
+        if status == "success" and result.node.resource_type == "model":
+            build.models_built.append(result.node.name)
         if status in ("error", "fail", "runtime error"):
             message = (result.message or "").strip().splitlines()
             build.failures.append(f"{result.node.unique_id}: {message[0] if message else status}")
