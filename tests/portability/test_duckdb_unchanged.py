@@ -27,7 +27,7 @@ import pytest
 from pipelines import settings as cfg
 from pipelines.portability import compare, run
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.portability]  # scripts/portability, after the default run
 
 BEFORE_DISPATCH = "41e50aa2742a15b1826ffcc3a3bf0e5744bc7017"
 

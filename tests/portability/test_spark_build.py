@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.portability import run
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.portability]  # scripts/portability, after the default run
 
 
 @pytest.fixture(scope="module")
