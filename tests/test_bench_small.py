@@ -41,8 +41,9 @@ def test_small_bench_reports_every_figure(tmp_path: Path, dbt_manifest: Path, mo
     raw = _slice(tmp_path / "raw")
     out = tmp_path / "bench.json"
     argv = ["--scale", "small", "--skip-generate", "--data", str(raw), "--out", str(out)]
-    assert main([*argv, "--repeat", "1", "--query-runs", "5"]) == 0
+    code = main([*argv, "--repeat", "1", "--query-runs", "5"])
     r = json.loads(out.read_text())
+    assert code == 0, json.dumps(r.get("refresh_full"), indent=1, default=str)[-4000:]
 
     assert r["machine"]["cores_usable"] >= 1 and r["machine"]["versions"]["duckdb"]
     csv, xlsx = r["ingest"]["equipment_csv"], r["ingest"]["xlsx_inventory"]
