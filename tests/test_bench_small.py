@@ -69,7 +69,9 @@ def test_small_bench_reports_every_figure(tmp_path: Path, dbt_manifest: Path, mo
     assert all(0 < q["p50_ms"] <= q["p95_ms"] for q in queries.values()), queries
     assert r["monte_carlo"]["rank_intervals_seconds"] > 0
     assert r["validation"]["rows"] == r["dataset"]["equipment_rows"] > 0 and r["validation"]["seconds"] > 0
-    assert [t["value"] is not None for t in r["targets"]] == [True] * 4
+    assert [t["value"] is not None for t in r["targets"]] == [True] * 5
+    sql = r["sql_overhead"]  # `vetdx sql` and plain DuckDB on the same published file, whole processes
+    assert sql["vetdx_sql_wall_s"] > 0 and sql["duckdb_wall_s"] > 0 and sql["ratio_wall"] > 0
 
 
 def test_changed_quantities_touches_only_quantities_and_restores_the_file(tmp_path: Path) -> None:

@@ -31,6 +31,12 @@ TARGETS: list[tuple[str, str, Callable[[float], bool], Callable[[dict], float | 
         lambda v: v <= 0.15,
         lambda r: r["refresh_incremental"]["ratio_to_full"],
     ),
+    (
+        "vetdx sql / plain Python + DuckDB, small query (wall)",
+        "<= 1.5",
+        lambda v: v <= 1.5,
+        lambda r: r["sql_overhead"]["ratio_wall"],
+    ),
 ]
 
 

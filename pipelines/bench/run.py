@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import settings as cfg
+from pipelines.analyst.bench import sql_overhead
 from pipelines.bench import ingest
 from pipelines.bench.change import changed_quantities
 from pipelines.bench.machine import machine_info
@@ -216,8 +217,11 @@ def run_bench(opts: BenchOptions, progress: Callable[[str], None] = print) -> di
         if full["success"] and published.exists():
             progress("analyst queries ...")
             results["queries"] = query_latency(published, opts.query_runs)
+            progress("vetdx sql against plain DuckDB ...")
+            results["sql_overhead"] = sql_overhead(published, runs=min(opts.query_runs, 10))
         else:
             results["queries"] = {"error": "the full refresh published nothing"}
+            results["sql_overhead"] = {"error": "the full refresh published nothing"}
 
         progress("refresh after one changed equipment file ...")
         results["refresh_incremental"] = _incremental(raw, work, full, opts.refresh_timeout)
