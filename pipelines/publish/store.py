@@ -32,7 +32,6 @@ from pipelines.faults import crash_point
 from pipelines.hashing import sha256_of
 from pipelines.publish.locks import sweep_orphans
 
-
 READ_ONLY = 0o444
 
 
