@@ -36,6 +36,7 @@ ENV_CATALOGUE = "VETDX_CATALOGUE"
 # "all" makes the raw checks validate every current row again, not only the batches that have no
 # record in audit.validated_batches under the same suite: to re-audit a whole version on demand.
 ENV_REVALIDATE = "VETDX_REVALIDATE"
+ENV_SQL_EXPORT_DIR = "VETDX_SQL_EXPORT_DIR"  # where `vetdx sql --out` writes (default <exports>/sql)
 EXPORT_LANGUAGES = ("en", "fr", "ar")
 DEFAULT_REFRESH_CRON = "0 5 1 * *"  # 05:00 UTC on the 1st of each month: after month-end deliveries
 
@@ -70,6 +71,7 @@ class Settings:
         tuple[str, int], ...
     ] = ()  # VETDX_MAX_<NAME>: size limits (ingest/readers/limits.py)
     refresh_cron: str = DEFAULT_REFRESH_CRON
+    sql_export_dir: Path | None = None  # VETDX_SQL_EXPORT_DIR; None: `sql_exports` under exports_dir
 
     @classmethod
     def resolve(cls, environ: Mapping[str, str], **overrides: object) -> Settings:
@@ -94,12 +96,18 @@ class Settings:
             ingest_workers=parse_workers(environ.get(ENV_INGEST_WORKERS)),
             ingest_limits=parse_limits(environ),
             refresh_cron=environ.get(ENV_REFRESH_CRON) or DEFAULT_REFRESH_CRON,
+            sql_export_dir=path(ENV_SQL_EXPORT_DIR, None) if environ.get(ENV_SQL_EXPORT_DIR) else None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         for key in ("raw_dir", "seeds_dir", "warehouse", "exports_dir", "dagster_home"):
             if key in given:
                 given[key] = Path(str(given[key])).expanduser().resolve()
         return replace(settings, **given)
+
+    @property
+    def sql_exports(self) -> Path:
+        """The folder analysts' `vetdx sql --out` files go to (the operator chooses it)."""
+        return self.sql_export_dir or self.exports_dir / "sql"
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -24,7 +24,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     sql, source = read_query(args.query)
     target = None
     if args.out:
-        folder = export.export_folder(settings.exports_dir)
+        folder = settings.sql_exports
         target = export.target_path(args.out, folder, settings.warehouse)
     con = session.open_sandbox(settings.warehouse)
     try:

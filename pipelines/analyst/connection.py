@@ -82,7 +82,7 @@ class AnalystConnection:
 
     def export(self, query: str, name: str, exports_dir: Path | None = None) -> Path:
         """Write the rows of `query` to NAME.csv, .parquet or .xlsx in the operator's export folder."""
-        folder = export.export_folder(exports_dir or cfg.Settings.from_env().exports_dir)
+        folder = exports_dir / "sql" if exports_dir else cfg.Settings.from_env().sql_exports
         target = export.target_path(name, folder, self.warehouse)
         result, last = session.run_script(self._con, self.warehouse, query, "the query")
         export.write(result, last, target)

@@ -19,16 +19,11 @@ from pathlib import Path
 import duckdb
 
 from pipelines.analyst.errors import BadInput
+from pipelines.settings import ENV_SQL_EXPORT_DIR
 
-ENV_SQL_EXPORT_DIR = "VETDX_SQL_EXPORT_DIR"
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 XLSX_MAX_ROWS = 1_048_576 - 1  # Excel's sheet limit, less the header row
 _BATCH = 50_000
-
-
-def export_folder(exports_dir: Path) -> Path:
-    value = os.environ.get(ENV_SQL_EXPORT_DIR)
-    return Path(value).expanduser().resolve() if value else exports_dir / "sql"
 
 
 def target_path(name: str, folder: Path, warehouse: Path) -> Path:
