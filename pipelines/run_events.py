@@ -17,6 +17,9 @@ from typing import TextIO
 import dagster as dg
 
 POLL_SECONDS = 0.5
+# Log lines the ingest steps write for the progress view: new files of a source, then one per file.
+PROGRESS_TOTAL_PREFIX = "[files] "
+PROGRESS_PREFIX = "[file] "
 
 
 class RunWatcher:
@@ -83,9 +86,9 @@ class StageProgress:
         event = entry.dagster_event
         if event is None:
             message = entry.user_message or ""
-            if message.startswith("[files] "):
+            if message.startswith(PROGRESS_TOTAL_PREFIX):
                 self.files_total += int(message.split()[1])
-            elif message.startswith("[file] "):
+            elif message.startswith(PROGRESS_PREFIX):
                 self.files_done += 1
         elif event.event_type == dg.DagsterEventType.STEP_START and event.step_key:
             self.step = event.step_key

@@ -17,10 +17,7 @@ from pipelines.ingest.context import SEEDS_READ_BY_PARSERS
 from pipelines.ingest.landing.loader import FileOutcome, SourceSummary, ingest_source
 from pipelines.ingest.landing.parallel import FileParser
 from pipelines.ingest.schemas import RAW_TABLES, SOURCES
-
-# Log lines the CLI's progress view counts: new files of a source, then one line per file read.
-PROGRESS_TOTAL_PREFIX = "[files] "
-PROGRESS_PREFIX = "[file] "
+from pipelines.run_events import PROGRESS_PREFIX, PROGRESS_TOTAL_PREFIX
 
 _DESCRIPTIONS = {
     "survey": "Survey exports (KoboToolbox, ODK, LimeSurvey, plain CSV/XLSX) from data/raw/survey/.",
