@@ -16,21 +16,14 @@ REPO = cfg.REPO_ROOT
 # Tests that share one costly refresh run on one xdist worker, so the refresh runs once. (xdist's own
 # `--dist loadgroup` stopped grouping with pytest 9.2: pytest-dev/pytest-xdist#1386.) A node id
 # matching a prefix joins that group; every other test is scheduled on its own.
-SAFETY = "tests/e2e/test_publish_safety.py::"
-SAFETY_EARLY_POINTS = ("build_started", "ingest_file_committed", "ingest_done", "dbt_started", "dbt_done",
-                       "publish_started", "version_recorded")  # fmt: skip
 WORKER_GROUPS: dict[str, tuple[str, ...]] = {
     "sample": ("tests/e2e/test_sample_refresh.py", "tests/exports/test_export_set.py",
                "tests/exports/test_report_writers.py", "tests/test_example_queries.py",
                "tests/portability/test_spark_build.py", "tests/portability/test_duckdb_unchanged.py",
                "tests/e2e/test_run_life_cycle.py::test_cli_refresh_is_a_successful_run",
                "tests/e2e/test_run_life_cycle.py::test_a_finished_run_leaves"),
-    "safety-early": (
-        *(f"{SAFETY}test_kill_9_before_the_swap_leaves_the_published_warehouse_unchanged[{p}]"
-          for p in SAFETY_EARLY_POINTS),
-        f"{SAFETY}test_a_collapsing_reissue",
-    ),
-    "safety-late": (SAFETY,),  # the rest of the file: late kill points and the recovery refresh
+    # One published slice; the kills and the recovery refresh after them all use it.
+    "safety": ("tests/e2e/test_publish_safety.py::",),
 }  # fmt: skip
 
 

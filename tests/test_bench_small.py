@@ -35,7 +35,7 @@ def _slice(target: Path) -> Path:
     return target
 
 
-@pytest.mark.slow
+@pytest.mark.exhaustive  # three refreshes, ~3 min: in CI after the default run (scripts/exhaustive)
 def test_small_bench_reports_every_figure(tmp_path: Path, dbt_manifest: Path, monkeypatch) -> None:
     monkeypatch.setenv(ENV_CATALOGUE, "off")  # the refreshes' code paths, without their dbt docs (~10 s each)
     raw = _slice(tmp_path / "raw")

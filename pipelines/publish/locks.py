@@ -25,6 +25,10 @@ OWNER_LOCK_NAME = ".owner.lock"
 # A work folder without an owner lock is either being created right now (the lock follows within
 # milliseconds) or was left by a process killed in that instant; an hour apart, it is the second.
 UNLOCKED_FOLDER_GRACE_SECONDS = 3600
+# A sweeper tells a live owner from a dead one by taking the owner's lock for an instant
+# (`is_orphan`), so a lock may be busy for microseconds with no holder behind it: acquiring retries
+# for this long before it reports the lock held.
+PROBE_PATIENCE_SECONDS = 1.0
 
 
 class LockHeld(RuntimeError):
@@ -57,13 +61,19 @@ class FileLock:
         """Take the lock or raise LockHeld. Returns what the previous holder recorded (if anything)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            recorded = _parse(handle.read())
-            handle.close()
-            raise LockHeld(self.path, recorded) from None
+        deadline = time.monotonic() + PROBE_PATIENCE_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                handle.seek(0)
+                recorded = _parse(handle.read())
+                handle.close()
+                raise LockHeld(self.path, recorded) from None
         handle.seek(0)
         previous = _parse(handle.read())
         handle.seek(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,3 +100,32 @@ def test_a_build_is_never_reused_and_a_live_build_is_never_swept(tmp_path):
     lock.release()
     assert store.sweep_stale_builds() == ["run-live"]
     assert not folder.exists()
+
+
+def test_a_sweeper_probing_a_folder_never_makes_its_owner_fail_to_lock_it(tmp_path):
+    """Another warehouse's refresh sweeping the shared staged-seeds folder takes each owner lock for an
+    instant to see whether its owner lives; an owner locking at that instant must still get it."""
+    folder = tmp_path / "run-starting"
+    folder.mkdir()
+    owner_lock(folder).acquire()  # leaves the lock file behind, free: the probe has something to take
+    owner_lock(folder).release()
+    stop = threading.Event()
+    probes = 0
+
+    def probe() -> None:
+        nonlocal probes
+        while not stop.is_set():
+            is_orphan(folder)
+            probes += 1
+
+    sweeper = threading.Thread(target=probe)
+    sweeper.start()
+    try:
+        for _ in range(300):
+            lock = owner_lock(folder)
+            lock.acquire({"run_id": "starting"})  # without the retry, LockHeld within 300 tries
+            lock.release()
+    finally:
+        stop.set()
+        sweeper.join()
+    assert probes > 300
