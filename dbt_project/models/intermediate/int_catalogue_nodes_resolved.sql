@@ -18,7 +18,9 @@ renamed as (
     select
         trim(cast(code as {{ text_type() }})) as code,
         {{ blank_to_null('parent') }} as parent,
-        coalesce({{ blank_to_null(catalogue_column(present, 'name_en', 'code')) }}, trim(cast(code as {{ text_type() }}))) as name_en,
+        coalesce(
+            {{ blank_to_null(catalogue_column(present, 'name_en', 'code')) }}, trim(cast(code as {{ text_type() }}))
+        ) as name_en,
         {{ blank_to_null(catalogue_column(present, 'name_fr', 'null')) }} as name_fr,
         {{ blank_to_null(catalogue_column(present, 'name_ar', 'null')) }} as name_ar,
         {{ blank_to_null(catalogue_column(present, 'unit', 'null')) }} as unit,
@@ -66,18 +68,26 @@ weighted as (
 
 shares as (
     -- a node's share of its parent: weight / sum of its siblings' weights
-    select code, parent, coalesce(set_weight, weight) / nullif(sum(coalesce(set_weight, weight)) over (partition by parent), 0) as sibling_share
+    select
+        code,
+        parent,
+        coalesce(set_weight, weight)
+        / nullif(sum(coalesce(set_weight, weight)) over (partition by parent), 0) as sibling_share
     from weighted
 ),
 
 tree as (
-    select code, 0 as depth, {{ list_of('code') }} as path, 1.0::double as nominal_weight
+    select code, 0 as depth, {{ list_of('code') }} as path, cast(1.0 as double) as nominal_weight
     from weighted
     where parent is null
     union all
-    select child.code, tree.depth + 1, {{ list_append_item('tree.path', 'child.code') }}, tree.nominal_weight * child.sibling_share
+    select
+        child.code,
+        tree.depth + 1 as depth,
+        {{ list_append_item('tree.path', 'child.code') }} as path,
+        tree.nominal_weight * child.sibling_share as nominal_weight
     from shares as child
-    inner join tree on child.parent = tree.code
+    inner join tree on tree.code = child.parent
     -- a cycle reachable from the root cannot exist (one parent per node), but a bound keeps a
     -- malformed catalogue from recursing forever: the depth test then fails loudly.
     where not {{ list_has('tree.path', 'child.code') }} and tree.depth < 50
@@ -135,7 +145,7 @@ resolved as (
 
 parsed as (
     select
-        resolved.*,
+        *,
         -- `log` is vetdx's original ln(1 + x), kept as an alias of `log1p`
         case when transform = 'log' then 'log1p' else transform end as transform_kind,
         {{ option_method('normalisation') }} as normalisation_method,
@@ -159,7 +169,7 @@ parsed as (
 bounded as (
     -- whether the method keeps a leaf's score within 0-100 (uncapped and rank-count methods do not)
     select
-        parsed.*,
+        *,
         is_leaf and (
             normalisation_method in ('minmax', 'frontier', 'rank')
             or (normalisation_method = 'zscore' and normalisation_arg1 is null)
@@ -176,7 +186,10 @@ final as (
         not exists (
             select 1 from bounded as below
             where {{ list_has('below.path', 'node.code') }}
-                and ((below.is_leaf and not below.leaf_bounded) or (not below.is_leaf and below.aggregation_method = 'copeland'))
+                and (
+                    (below.is_leaf and not below.leaf_bounded)
+                    or (not below.is_leaf and below.aggregation_method = 'copeland')
+                )
         ) as score_bounded
     from bounded as node
 )

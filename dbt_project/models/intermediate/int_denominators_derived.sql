@@ -20,7 +20,9 @@ survey_institutions as (
 survey as (
     select
         iso3, round, 'survey_students' as denominator,
-        cast(sum(students_enrolled) filter (where learner_devices is not null and students_enrolled > 0) as double) as value,
+        cast(
+            sum(students_enrolled) filter (where learner_devices is not null and students_enrolled > 0) as double
+        ) as value,
         'survey:institution' as source,
         {{ list_union_agg('lineage_files') }} as lineage_files,
         {{ list_union_agg('lineage_batches') }} as lineage_batches
@@ -49,14 +51,19 @@ official as (
 
 unioned as (
     select * from counts
-    union all select * from survey
-    union all select * from inventory
-    union all select * from official
+    union all
+    select * from survey
+    union all
+    select * from inventory
+    union all
+    select * from official
 )
 
 select * from unioned
 where value is not null
 -- a name defined twice (an official series called 'students'): the ministry/survey figure wins
-qualify row_number() over (
-    partition by iso3, round, lower(denominator) order by case when source like 'official:%' then 1 else 0 end
-) = 1
+qualify
+    row_number() over (
+        partition by iso3, round, lower(denominator)
+        order by case when source like 'official:%' then 1 else 0 end
+    ) = 1

@@ -36,8 +36,12 @@ denominated as (
         end as denominator_flag,
         values_.source,
         values_.n_observations,
-        {{ list_union('values_.lineage_files', 'coalesce(denominators.lineage_files, ' ~ empty_text_list() ~ ')') }} as lineage_files,
-        {{ list_union('values_.lineage_batches', 'coalesce(denominators.lineage_batches, ' ~ empty_text_list() ~ ')') }} as lineage_batches
+        {{ list_union(
+            'values_.lineage_files', 'coalesce(denominators.lineage_files, ' ~ empty_text_list() ~ ')'
+        ) }} as lineage_files,
+        {{ list_union(
+            'values_.lineage_batches', 'coalesce(denominators.lineage_batches, ' ~ empty_text_list() ~ ')'
+        ) }} as lineage_batches
     from values_
     inner join catalogue on catalogue.code = values_.indicator
     left join denominators

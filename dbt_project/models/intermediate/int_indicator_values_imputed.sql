@@ -104,7 +104,7 @@ previous as (
     {{ nearest_join() }} observed
         on observed.iso3 = panel.iso3
         and observed.indicator = panel.indicator
-        and panel.round > observed.round
+        and observed.round < panel.round
     where panel.imputation_kind in ('carry_forward', 'linear') and panel.denominated_value is null
     {{ nearest_only('panel.iso3, panel.round, panel.indicator', 'observed.round desc') }}
 ),
@@ -121,20 +121,22 @@ following as (
     {{ nearest_join() }} observed
         on observed.iso3 = panel.iso3
         and observed.indicator = panel.indicator
-        and panel.round < observed.round
+        and observed.round > panel.round
     where panel.imputation_kind = 'linear' and panel.denominated_value is null
     {{ nearest_only('panel.iso3, panel.round, panel.indicator', 'observed.round asc') }}
 ),
 
 all_units as (
-    select round, indicator, avg(denominated_value) as mean_value, median(denominated_value) as median_value,
+    select
+        round, indicator, avg(denominated_value) as mean_value, median(denominated_value) as median_value,
         count(*) as n_peers
     from observed
     group by round, indicator
 ),
 
 group_stats as (
-    select memberships.group_column, memberships.group_value, observed.round, observed.indicator,
+    select
+        memberships.group_column, memberships.group_value, observed.round, observed.indicator,
         avg(observed.denominated_value) as mean_value, median(observed.denominated_value) as median_value,
         count(*) as n_peers
     from observed
@@ -155,17 +157,22 @@ candidates as (
                 then previous.donor_value + (following.donor_value - previous.donor_value)
                     * (panel.round - previous.donor_round) / (following.donor_round - previous.donor_round)
             when panel.imputation_kind = 'constant' then panel.imputation_number
-            when panel.imputation_kind in ('mean', 'median') and all_units.n_peers >= {{ min_peers }} then
-                case panel.imputation_kind when 'mean' then all_units.mean_value else all_units.median_value end
-            when panel.imputation_kind in ('group_mean', 'group_median') and group_stats.n_peers >= {{ min_peers }} then
-                case panel.imputation_kind when 'group_mean' then group_stats.mean_value else group_stats.median_value end
+            when panel.imputation_kind in ('mean', 'median') and all_units.n_peers >= {{ min_peers }}
+                then case panel.imputation_kind when 'mean' then all_units.mean_value else all_units.median_value end
+            when panel.imputation_kind in ('group_mean', 'group_median') and group_stats.n_peers >= {{ min_peers }}
+                then
+                    case panel.imputation_kind
+                        when 'group_mean' then group_stats.mean_value
+                        else group_stats.median_value
+                    end
         end as candidate_value,
         case
             when panel.imputation_kind = 'carry_forward' then 'carry_forward from ' || previous.donor_round
             when panel.imputation_kind = 'linear'
                 then 'linear between ' || previous.donor_round || ' and ' || following.donor_round
             when panel.imputation_kind = 'constant' then panel.imputation
-            when panel.imputation_kind in ('mean', 'median') then panel.imputation || ' of ' || all_units.n_peers || ' peers'
+            when panel.imputation_kind in ('mean', 'median')
+                then panel.imputation || ' of ' || all_units.n_peers || ' peers'
             else panel.imputation || ' of ' || group_stats.n_peers || ' peers'
         end as candidate_method,
         case
@@ -215,10 +222,19 @@ imputed as (
             when candidate_value is not null then candidate_method
             else 'none'
         end as imputation_method,
-        case when denominated_value is not null then source when candidate_value is not null then candidate_source end as source,
+        case
+            when denominated_value is not null then source
+            when candidate_value is not null then candidate_source
+        end as source,
         n_observations,
-        case when denominated_value is not null then lineage_files else candidate_lineage_files end as lineage_files,
-        case when denominated_value is not null then lineage_batches else candidate_lineage_batches end as lineage_batches,
+        case
+            when denominated_value is not null then lineage_files
+            else candidate_lineage_files
+        end as lineage_files,
+        case
+            when denominated_value is not null then lineage_batches
+            else candidate_lineage_batches
+        end as lineage_batches,
         oic_group,
         income_group
     from candidates

@@ -67,8 +67,13 @@ bounded as (
         pooled.pool_mean,
         pooled.pool_sd,
         reference_values.reference_value,
-        {%- for bound, column in [('lower_t', 'catalogue.lower_bound'), ('upper_t', 'catalogue.upper_bound'), ('target_t', 'catalogue.target'), ('scaled_lower_t', 'catalogue.normalisation_arg1'), ('scaled_upper_t', 'catalogue.normalisation_arg2')] %}
-        {{ apply_treatment_log(apply_transform(column, 'treated.transform_kind'), 'treated.bound_log', 'treated.log_ct_shift') }} as {{ bound }},
+        {%- for bound, column in [
+            ('lower_t', 'catalogue.lower_bound'), ('upper_t', 'catalogue.upper_bound'), ('target_t', 'catalogue.target'),
+            ('scaled_lower_t', 'catalogue.normalisation_arg1'), ('scaled_upper_t', 'catalogue.normalisation_arg2')
+        ] %}
+        {{ apply_treatment_log(
+            apply_transform(column, 'treated.transform_kind'), 'treated.bound_log', 'treated.log_ct_shift'
+        ) }} as {{ bound }},
         {%- endfor %}
         min(treated.treated_value) over (partition by treated.indicator, treated.round) as round_min,
         max(treated.treated_value) over (partition by treated.indicator, treated.round) as round_max,
@@ -85,7 +90,8 @@ bounded as (
     from treated
     inner join catalogue on catalogue.code = treated.indicator
     inner join pooled on pooled.indicator = treated.indicator
-    left join reference_values on reference_values.indicator = treated.indicator and reference_values.round = treated.round
+    left join reference_values
+        on reference_values.indicator = treated.indicator and reference_values.round = treated.round
 ),
 
 parameters as (
@@ -94,18 +100,23 @@ parameters as (
         -- the two anchors of a linear score: `zero_at` scores 0, `full_at` scores 100
         case method
             when 'minmax' then case when direction = 1 then pool_min else pool_max end
-            when 'goalposts' then case when direction = 1 then coalesce(lower_t, pool_min) else coalesce(upper_t, pool_max) end
-            when 'target' then case when direction = 1 then coalesce(lower_t, pool_min) else coalesce(upper_t, pool_max) end
-            when 'frontier' then case when direction = 1 then coalesce(lower_t, pool_min) else coalesce(upper_t, pool_max) end
+            when 'goalposts'
+                then case when direction = 1 then coalesce(lower_t, pool_min) else coalesce(upper_t, pool_max) end
+            when 'target'
+                then case when direction = 1 then coalesce(lower_t, pool_min) else coalesce(upper_t, pool_max) end
+            when 'frontier'
+                then case when direction = 1 then coalesce(lower_t, pool_min) else coalesce(upper_t, pool_max) end
             when 'scaled' then case when direction = 1 then scaled_lower_t else scaled_upper_t end
             when 'dist_to_ref' then case when direction = 1 then round_min else round_max end
             when 'frac_max' then 0.0
         end as zero_at,
         case method
             when 'minmax' then case when direction = 1 then pool_max else pool_min end
-            when 'goalposts' then case when direction = 1 then coalesce(upper_t, pool_max) else coalesce(lower_t, pool_min) end
+            when 'goalposts'
+                then case when direction = 1 then coalesce(upper_t, pool_max) else coalesce(lower_t, pool_min) end
             when 'target' then target_t
-            when 'frontier' then case when direction = 1 then coalesce(upper_t, pool_max) else coalesce(lower_t, pool_min) end
+            when 'frontier'
+                then case when direction = 1 then coalesce(upper_t, pool_max) else coalesce(lower_t, pool_min) end
             when 'scaled' then case when direction = 1 then scaled_upper_t else scaled_lower_t end
             when 'dist_to_ref' then reference_value
             -- d y / max(d y) = y / (max(d y) / d): the anchor is pool_max for d = 1, pool_min for d = -1
@@ -126,18 +137,20 @@ normalised as (
         *,
         case
             when treated_value is null then null
-            when method = 'zscore' and normalisation_arg1 is not null then
-                case
-                    when coalesce(pool_sd, 0) = 0 then normalisation_arg1
-                    else normalisation_arg1 + normalisation_arg2 * direction * (treated_value - pool_mean) / pool_sd
-                end
-            when method = 'zscore' then
-                case
-                    when coalesce(pool_sd, 0) = 0 then 50.0
-                    else greatest(0.0, least(100.0, 50.0 + 10.0 * direction * (treated_value - pool_mean) / pool_sd))
-                end
-            when method = 'rank' then
-                case when n_in_round <= 1 then 50.0 else 100.0 * pct_rank end
+            when method = 'zscore' and normalisation_arg1 is not null
+                then
+                    case
+                        when coalesce(pool_sd, 0) = 0 then normalisation_arg1
+                        else normalisation_arg1 + normalisation_arg2 * direction * (treated_value - pool_mean) / pool_sd
+                    end
+            when method = 'zscore'
+                then
+                    case
+                        when coalesce(pool_sd, 0) = 0 then 50.0
+                        else
+                            greatest(0.0, least(100.0, 50.0 + 10.0 * direction * (treated_value - pool_mean) / pool_sd))
+                    end
+            when method = 'rank' then case when n_in_round <= 1 then 50.0 else 100.0 * pct_rank end
             when method = 'rank_raw' then cast(round_rank as double)
             when method = 'borda' then cast(round_rank - 1 as double)
             when full_at is null or zero_at is null then null
@@ -178,15 +191,20 @@ final as (
         full_at as score_100_at,
         normalised_score,
         case
-            when normalised_score is null then coalesce(missing_reason, 'no score: ' || coalesce(normalisation_flag, 'normalisation undefined'))
+            when normalised_score is null
+                then coalesce(missing_reason, 'no score: ' || coalesce(normalisation_flag, 'normalisation undefined'))
         end as missing_reason,
-        nullif(concat_ws('; ',
+        nullif(concat_ws(
+            '; ',
             denominator_flag,
             case when is_imputed then 'imputed' end,
             case when imputed_value is not null and transformed_value is null then 'transform_undefined' end,
             case when treatment not in ('none') then 'treated' end,
             normalisation_flag,
-            case when n_observations is not null and n_observations < 3 and source like 'survey:institution%' then 'few_respondents' end
+            case
+                when n_observations is not null and n_observations < 3 and source like 'survey:institution%'
+                    then 'few_respondents'
+            end
         ), '') as quality_flag,
         source,
         n_observations,

@@ -78,7 +78,7 @@
 {%- endset %}{% do ctes.append(('distinct_values', sql)) %}
 
 {% set sql %}
-    {{ integer_series(steps + 1) }}
+{{ integer_series(steps + 1) }}
 {%- endset %}{% do ctes.append(('steps', sql)) %}
 
 {% set sql %}

@@ -20,10 +20,11 @@ unioned as (
     select candidates.*
     from candidates
     inner join leaves on leaves.code = candidates.indicator
-    qualify row_number() over (
-        partition by candidates.iso3, candidates.round, candidates.indicator
-        order by candidates.source_priority, candidates.source
-    ) = 1
+    qualify
+        row_number() over (
+            partition by candidates.iso3, candidates.round, candidates.indicator
+            order by candidates.source_priority, candidates.source
+        ) = 1
 )
 
 select * from unioned

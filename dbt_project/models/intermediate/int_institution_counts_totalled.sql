@@ -28,7 +28,10 @@ totalled as (
         {{ distinct_list("counts.source_file") }} as lineage_files,
         {{ distinct_list("counts.batch_id") }} as lineage_batches
     from counts
-    inner join totals_given using (iso3, round, measure)
+    inner join totals_given
+        on totals_given.iso3 = counts.iso3
+        and totals_given.round = counts.round
+        and totals_given.measure = counts.measure
     where (counts.vet_level = 'total') = totals_given.has_level_total
         and (counts.ownership = 'total') = totals_given.has_ownership_total
         and (counts.sex = 'total') = totals_given.has_sex_total

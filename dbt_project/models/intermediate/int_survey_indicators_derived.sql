@@ -53,10 +53,11 @@ national as (
     left join {{ ref('int_institution_counts_totalled') }} as counts
         on counts.iso3 = responses.iso3 and counts.round = responses.round and counts.measure = 'institutions'
     where responses.respondent_role = 'national'
-    qualify row_number() over (
-        partition by responses.iso3, responses.round
-        order by responses.submitted_at desc nulls last, responses.response_id desc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by responses.iso3, responses.round
+            order by responses.submitted_at desc nulls last, responses.response_id desc
+        ) = 1
 ),
 
 institution_values as (
@@ -88,8 +89,12 @@ national_values as (
         {{ priority }} as source_priority,
         1 as n_observations,
         {%- if 'institutions_total' in expression %}
-        {{ list_union('lineage_files', 'coalesce(counts_lineage_files, ' ~ empty_text_list() ~ ')') }} as lineage_files,
-        {{ list_union('lineage_batches', 'coalesce(counts_lineage_batches, ' ~ empty_text_list() ~ ')') }} as lineage_batches
+        {{ list_union(
+            'lineage_files', 'coalesce(counts_lineage_files, ' ~ empty_text_list() ~ ')'
+        ) }} as lineage_files,
+        {{ list_union(
+            'lineage_batches', 'coalesce(counts_lineage_batches, ' ~ empty_text_list() ~ ')'
+        ) }} as lineage_batches
         {%- else %}
         lineage_files,
         lineage_batches

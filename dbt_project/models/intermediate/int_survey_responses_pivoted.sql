@@ -10,6 +10,11 @@
     'digital_budget_share_pct', 'maintenance_budget', 'industry_partnerships'
 ] -%}
 {% set multiple_choice_questions = ['digital_tools', 'funding_sources'] -%}
+{#- the per-option helper columns final folds into one count per question -#}
+{% set folded = [] -%}
+{% for question in multiple_choice_questions -%}
+{% do folded.extend([question ~ '_ticked', question ~ '_option_cells', question ~ '_summary']) -%}
+{% endfor -%}
 with
 
 answers as (
@@ -44,8 +49,12 @@ pivoted as (
         count(distinct option_code) filter (
             where question_code = '{{ question }}' and option_code is not null and coalesce(value, 1) > 0
         ) as {{ question }}_ticked,
-        count(*) filter (where question_code = '{{ question }}' and option_code is not null) as {{ question }}_option_cells,
-        max(value_text) filter (where question_code = '{{ question }}' and option_code is null) as {{ question }}_summary,
+        count(*) filter (
+            where question_code = '{{ question }}' and option_code is not null
+        ) as {{ question }}_option_cells,
+        max(value_text) filter (
+            where question_code = '{{ question }}' and option_code is null
+        ) as {{ question }}_summary,
         {%- endfor %}
         {{ distinct_list("source_file") }} as lineage_files,
         {{ distinct_list("batch_id") }} as lineage_batches
@@ -55,10 +64,6 @@ pivoted as (
 
 final as (
     select
-        {%- set folded = [] %}
-        {%- for question in multiple_choice_questions %}
-        {%- do folded.extend([question ~ '_ticked', question ~ '_option_cells', question ~ '_summary']) %}
-        {%- endfor %}
         {{ star_except('pivoted', folded) }},
         {%- for question in multiple_choice_questions %}
         case

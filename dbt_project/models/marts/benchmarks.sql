@@ -5,6 +5,7 @@
 -- list) - oic_group and income_group for the members, any column a user's unit list brings.
 {% set countries_relation = ref('countries') -%}
 {% set present = catalogue_columns(countries_relation) -%}
+{% set oic_group_expr = blank_to_null(catalogue_column(present, 'oic_group', 'null')) -%}
 {% set groups = var('comparison_groups', none) -%}
 {% if groups is none -%}
 {% set groups = [] -%}
@@ -22,14 +23,26 @@ memberships as (
 
 all_units_label as (
     -- 'OIC' only when the list is OIC members: every unit has one of the three geographical groups
-    select case when count(*) > 0 and count(*) = count(*) filter (
-        where {{ blank_to_null(catalogue_column(present, 'oic_group', 'null')) }} in ('Arab', 'African', 'Asian')
-    ) then 'OIC' else 'All units' end as label
+    select
+        case
+            when count(*) > 0
+                and count(*) = count(*) filter (
+                    where {{ oic_group_expr }} in ('Arab', 'African', 'Asian')
+                )
+                then 'OIC'
+            else 'All units'
+        end as label
     from {{ countries_relation }}
 ),
 
 grouped as (
-    select round, node, 'oic' as group_type, (select label from all_units_label) as group_value, score from scores
+    select
+        round,
+        node,
+        'oic' as group_type,
+        (select all_units_label.label from all_units_label) as group_value,
+        score
+    from scores
     union all
     select scores.round, scores.node, memberships.group_column, memberships.group_value, scores.score
     from scores
@@ -52,11 +65,11 @@ summarised as (
 unpivoted as (
     select round, node, group_type, group_value, 'frontier' as benchmark, frontier as value, n_countries from summarised
     union all
-    select round, node, group_type, group_value, 'median', median, n_countries from summarised
+    select round, node, group_type, group_value, 'median' as benchmark, median as value, n_countries from summarised
     union all
-    select round, node, group_type, group_value, 'mean', mean, n_countries from summarised
+    select round, node, group_type, group_value, 'mean' as benchmark, mean as value, n_countries from summarised
     union all
-    select round, node, group_type, group_value, 'min', min, n_countries from summarised
+    select round, node, group_type, group_value, 'min' as benchmark, min as value, n_countries from summarised
 ),
 
 final as (

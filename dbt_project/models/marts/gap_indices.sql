@@ -16,7 +16,7 @@ dimensions as (
     select scores.*
     from scores
     inner join {{ ref('int_catalogue_nodes_resolved') }} as nodes on nodes.code = scores.node
-    where nodes.level = 0 or nodes.parent in (select code from root)
+    where nodes.level = 0 or nodes.parent in (select root.code from root)
 ),
 
 targets as (
@@ -26,10 +26,12 @@ targets as (
 
 benchmarked as (
     select
-        dimensions.*,
+        *,
         max(score) over (partition by round, node) as frontier_score,
         median(score) over (partition by round, node) as oic_median,
-        case when oic_group is not null then median(score) over (partition by round, node, oic_group) end as group_median,
+        case
+            when oic_group is not null then median(score) over (partition by round, node, oic_group)
+        end as group_median,
         -- previous available round: the latest earlier round with a score
         max(case when score is not null then round end) over (
             partition by iso3, node order by round rows between unbounded preceding and 1 preceding
