@@ -115,27 +115,36 @@ def owner_lock(folder: Path) -> FileLock:
 
 def is_orphan(folder: Path, now: float | None = None) -> bool:
     """True when the folder's owner is provably gone: its owner lock exists and is free, or it never
-    got one and is older than the grace period."""
+    got one and is older than the grace period. False for a folder that is gone already: its owner
+    removed it while this looked (staged seeds are shared by the refreshes of every warehouse, and
+    each removes its own at the end of its run)."""
     lock_path = folder / OWNER_LOCK_NAME
-    if not lock_path.exists():
-        age = (now or time.time()) - folder.stat().st_mtime
-        return age > UNLOCKED_FOLDER_GRACE_SECONDS
-    with lock_path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        fcntl.flock(handle, fcntl.LOCK_UN)
+    try:
+        if not lock_path.exists():
+            age = (now or time.time()) - folder.stat().st_mtime
+            return age > UNLOCKED_FOLDER_GRACE_SECONDS
+        with lock_path.open("r") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except FileNotFoundError:
+        return False
     return True
 
 
 def sweep_orphans(parent: Path) -> list[str]:
-    """Delete the work folders under `parent` whose owners are gone; live runs' folders stay."""
+    """Delete the work folders under `parent` whose owners are gone; live runs' folders stay. A
+    symbolic link among them (a stable alias of a run's folder) goes once what it names is gone."""
     if not parent.is_dir():
         return []
     removed = []
     for folder in sorted(parent.iterdir()):
-        if folder.is_dir() and is_orphan(folder):
+        if not folder.is_symlink() and folder.is_dir() and is_orphan(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder.name)
+    for link in sorted(parent.iterdir()):
+        if link.is_symlink() and not link.exists():
+            link.unlink()
     return removed

@@ -129,3 +129,15 @@ def test_a_sweeper_probing_a_folder_never_makes_its_owner_fail_to_lock_it(tmp_pa
         stop.set()
         sweeper.join()
     assert probes > 300
+
+
+def test_a_folder_its_owner_removes_while_a_sweeper_looks_is_not_an_error(tmp_path):
+    """A refresh of another warehouse ends and removes its staged seeds between this sweep's listing
+    and its probe: the probe says "not an orphan" and the sweep goes on (it raised before)."""
+    assert is_orphan(tmp_path / "ended-run") is False
+    live = tmp_path / "live"
+    held = owner_lock(live)
+    held.acquire()
+    assert sweep_orphans(tmp_path) == []
+    held.release()
+    assert sweep_orphans(tmp_path) == ["live"]
