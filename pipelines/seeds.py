@@ -10,11 +10,12 @@ into `reference.*`, so a refresh that adds a country judges its rows against the
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipelines.hashing import sha256_of
 
 SeedRows = list[dict[str, str]]
 
@@ -42,7 +43,7 @@ def compose_seeds(defaults: Path, overrides: Path, target: Path) -> dict[str, Se
         name: SeedFile(
             name=name,
             origin=origin,
-            sha256=hashlib.sha256((target / f"{name}.csv").read_bytes()).hexdigest(),
+            sha256=sha256_of(target / f"{name}.csv"),
             rows=len(read_seed(target / f"{name}.csv")),
         )
         for name, origin in sorted(origins.items())

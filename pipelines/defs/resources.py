@@ -18,6 +18,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field, PrivateAttr
 
+from pipelines.hashing import sha256_text
 from pipelines.ingest.context import ParseContext
 from pipelines.ingest.privacy.key import KeyRefused, resolve_key
 from pipelines.ingest.readers.limits import Limits
@@ -38,6 +39,13 @@ from pipelines.settings import (
 LAUNCHER_TAG = "vetdx/launcher"
 # dbt reads a run's seeds from under its project (a path relative to it, see assets/dbt.py).
 STAGED_SEEDS_DIR = DBT_PROJECT_DIR / ".seeds"
+
+
+def staged_seeds_dir(published: Path) -> Path:
+    """Where a refresh of this warehouse stages its seeds: one folder per warehouse, not per run, so
+    dbt's `seeds_dir` var (and with it dbt's partial parse) stays the same from run to run. Refreshes
+    of other warehouses stage beside it; the warehouse lock keeps one run per folder."""
+    return STAGED_SEEDS_DIR / sha256_text(str(published.resolve()))[:16]
 
 
 class RefreshRefused(RuntimeError):
@@ -118,6 +126,7 @@ class RefreshRun(dg.ConfigurableResource):
     _run_id: str | None = PrivateAttr(default=None)
     _locks: list[FileLock] = PrivateAttr(default_factory=list)
     _build: Path | None = PrivateAttr(default=None)
+    _dbt_build: Path | None = PrivateAttr(default=None)
     _seeds_dir: Path | None = PrivateAttr(default=None)
     _seed_files: dict[str, SeedFile] = PrivateAttr(default_factory=dict)
     _seed_rows: Mapping[str, SeedRows] = PrivateAttr(default_factory=dict)
@@ -168,8 +177,9 @@ class RefreshRun(dg.ConfigurableResource):
         build_lock.acquire({"run_id": run.run_id})
         self._locks.append(build_lock)
         self._build = store.start_build(run.run_id)
+        self._dbt_build = store.link_build(run.run_id)
 
-        seeds_dir = STAGED_SEEDS_DIR / run.run_id
+        seeds_dir = staged_seeds_dir(store.published)
         seeds_lock = owner_lock(seeds_dir)
         seeds_lock.acquire({"run_id": run.run_id})
         self._locks.append(seeds_lock)
@@ -197,6 +207,8 @@ class RefreshRun(dg.ConfigurableResource):
         of this warehouse sweeps it; a published one has moved to versions/ already."""
         if self._seeds_dir is not None:
             shutil.rmtree(self._seeds_dir.parent, ignore_errors=True)
+        if self._dbt_build is not None:
+            self.warehouse.store.unlink_build()
         for lock in reversed(self._locks):
             lock.release()
         self._locks.clear()
@@ -218,6 +230,17 @@ class RefreshRun(dg.ConfigurableResource):
         if not build.exists():
             raise RuntimeError(f"the build of run {self.run_id} is gone: {build}")
         return build
+
+    @property
+    def dbt_build(self) -> Path:
+        """The build under the name dbt is given, the same from run to run (`VersionStore.link_build`)."""
+        return self._require(self._dbt_build)
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder for this warehouse, kept from run to run: its partial parse is reused
+        as long as the project, profile and vars are unchanged."""
+        return self.warehouse.store.root / ".dbt-target"
 
     @property
     def seeds_dir(self) -> Path:

@@ -7,6 +7,8 @@ Layout next to the published file (default `warehouse/vetdx.duckdb`):
     versions/<id>.duckdb    every kept version, immutable once published
     builds/<run_id>/        a refresh's work in progress, with the owner lock its run holds; never read
                             by analysts, swept by a later refresh only once that lock is free
+    builds/current          while a refresh runs, a symbolic link to its build folder: the name dbt
+                            is given, the same from run to run (see `link_build`)
 
 A refresh copies the published file into its build folder, writes only there, and publishes with
 `os.replace` of a fresh hard link onto `vetdx.duckdb`. On POSIX that rename is atomic: a reader that
@@ -33,6 +35,7 @@ from pipelines.hashing import sha256_of
 from pipelines.publish.locks import sweep_orphans
 
 READ_ONLY = 0o444
+CURRENT_BUILD_LINK = "current"
 
 
 class PublishError(RuntimeError):
@@ -68,6 +71,28 @@ class VersionStore:
     def catalogue_path(self, version_id: str) -> Path:
         """The dbt docs site (data catalogue) of a version, one static HTML page."""
         return self.versions_dir / f"{version_id}.catalogue.html"
+
+    @property
+    def build_link(self) -> Path:
+        return self.builds_dir / CURRENT_BUILD_LINK
+
+    def link_build(self, run_id: str) -> Path:
+        """The run's build under a name that never changes, `builds/current/<file>`.
+
+        dbt renders the build's path into its profile, and a profile or vars that differ from the
+        last run's make it throw its partial parse away: a full parse of this project costs 3-9 s a
+        dbt call (two a refresh) against under 1 s for a partial one. The link names the folder,
+        so DuckDB's write-ahead log (`<file>.wal`) lands in the run's own folder too. Only the run
+        holding the warehouse lock links, so the link is never contended.
+        """
+        staged = self.builds_dir / f".{CURRENT_BUILD_LINK}-{run_id}"
+        staged.unlink(missing_ok=True)
+        os.symlink(run_id, staged)  # relative: the warehouse folder may be moved between runs
+        os.replace(staged, self.build_link)
+        return self.build_link / self.published.name
+
+    def unlink_build(self) -> None:
+        self.build_link.unlink(missing_ok=True)
 
     def start_build(self, run_id: str) -> Path:
         """Create this run's build file: a copy of the published version, or an empty database.

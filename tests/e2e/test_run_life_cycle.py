@@ -16,9 +16,10 @@ import duckdb
 import pytest
 
 from pipelines.cli import main as vetdx
+from pipelines.defs.resources import staged_seeds_dir
 from pipelines.publish.locks import FileLock
 from pipelines.refresh import dagster_instance, run_refresh
-from pipelines.settings import DBT_PROJECT_DIR, DEFAULT_SEEDS_DIR, ENV_CATALOGUE
+from pipelines.settings import DEFAULT_SEEDS_DIR, ENV_CATALOGUE
 from tests.conftest import REPO, Workspace, make_workspace
 from tests.e2e.test_publish_safety import _slice_raw
 
@@ -79,7 +80,7 @@ def test_a_finished_run_leaves_no_work_folders_and_frees_its_lock(sample_refresh
     ws, report = sample_refresh
     builds = ws.warehouse.parent / "builds"
     assert not builds.exists() or not any(builds.iterdir())
-    assert not (DBT_PROJECT_DIR / ".seeds" / report.run_id).exists()
+    assert not staged_seeds_dir(ws.warehouse).exists()
     lock = FileLock(ws.warehouse.parent / ".refresh.lock")
     assert lock.acquire()["run_id"] == report.run_id  # free now; it recorded its last holder
     lock.release()

@@ -59,8 +59,10 @@ def vetdx_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_run: RefreshRun
 ) -> Iterator[Any]:
     build = refresh_run.build
+    # The same profile and vars from run to run of a warehouse, and its own target folder: dbt
+    # reuses the last run's partial parse instead of parsing the project again (see link_build).
     dbt_vars = {
-        "warehouse_path": str(build),
+        "warehouse_path": str(refresh_run.dbt_build),
         # A path relative to the project: dbt writes each seed's compiled SQL to
         # `target/run/<project>/<seed path>`, and with an absolute seed path that join *is* the seed
         # path, so dbt would overwrite the CSV with its SQL.
@@ -68,11 +70,12 @@ def vetdx_dbt_assets(
         "data_label": data_label_for(refresh_run.source_files.raw_path),
     }
     crash_point("dbt_started")
-    invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+    target = refresh_run.dbt_target
+    invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], target_path=target, context=context)
     yield from invocation.stream()
     crash_point("dbt_done")
     if refresh_run.build_catalogue:
-        build_catalogue(dbt, dbt_vars, invocation.target_path, catalogue_dir(build), context)
+        build_catalogue(dbt, dbt_vars, target, catalogue_dir(build), context)
     else:
         context.log.info(f"{ENV_CATALOGUE}=off: this version is published without a data catalogue")
 
@@ -83,14 +86,14 @@ def catalogue_dir(build: Path) -> Path:
 
 
 def build_catalogue(
-    dbt: DbtCliResource, dbt_vars: dict, built: Path, target: Path, context: dg.AssetExecutionContext
+    dbt: DbtCliResource, dbt_vars: dict, target: Path, catalogue: Path, context: dg.AssetExecutionContext
 ) -> None:
     """The dbt docs site as one static page (`--static` embeds manifest and catalog, so it opens
-    from disk without a web server). A failure here is logged, never a reason to withhold data.
+    from disk without a web server), written to `catalogue`. A failure here is logged, never a
+    reason to withhold data.
 
-    `--no-compile` reuses the manifest the build just compiled (about 4 s saved on the sample)."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(built / "manifest.json", target / "manifest.json")
+    In the build's own target folder: `--no-compile` reuses the manifest the build just compiled
+    and the parse is the partial one the build left (about 4 s saved on the sample each)."""
     invocation = dbt.cli(
         ["docs", "generate", "--static", "--no-compile", "--vars", json.dumps(dbt_vars)],
         target_path=target,
@@ -98,8 +101,12 @@ def build_catalogue(
         context=context,
     )
     invocation.wait()
-    if not invocation.is_successful():
+    page = target / "static_index.html"
+    if not invocation.is_successful() or not page.exists():
         context.log.warning("dbt docs generate failed; this version will have no data catalogue")
+        return
+    catalogue.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(page, catalogue / page.name)
 
 
 def mart_keys() -> list[dg.AssetKey]:
