@@ -134,7 +134,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipelines.exports.build import export_version
+    from pipelines.exports.build import export_languages
     from pipelines.publish.store import VersionStore
 
     settings = _apply_location_flags(args)
@@ -143,10 +143,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if version is None or not settings.warehouse.exists():
         print("nothing is published yet: run `vetdx refresh` first", file=sys.stderr)
         return 2
-    result = export_version(
-        settings.warehouse, settings.exports_dir / version, version=version, lang=args.lang
+    results = export_languages(
+        settings.warehouse, settings.exports_dir / version, version=version, langs=settings.export_langs
     )
-    print(f"{len(result.files)} files written; manifest {result.manifest_path}")
+    for result in results:
+        print(f"{len(result.files)} files written; manifest {result.manifest_path}")
     return 0
 
 
@@ -248,8 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_location_flags(p, "warehouse")
     p.set_defaults(func=cmd_rollback)
 
-    p = sub.add_parser("export", help="write the export set of the published version in a language")
-    p.add_argument("--lang", choices=["en", "fr", "ar"], default="en")
+    p = sub.add_parser("export", help="write the export sets of the published version, one per language")
+    p.add_argument(
+        "--lang", help=f"languages, comma-separated: en,fr,ar (env {cfg.ENV_EXPORT_LANGS}; default en)"
+    )
     _add_location_flags(p, "warehouse", "exports")
     p.set_defaults(func=cmd_export)
 

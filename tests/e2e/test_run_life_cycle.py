@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import main as vetdx
+from pipelines.defs.assets.dbt import DBT_VARS_LOG_PREFIX
 from pipelines.defs.resources import staged_seeds_dir
 from pipelines.publish.locks import FileLock
 from pipelines.refresh import dagster_instance, run_refresh
@@ -189,6 +190,16 @@ def test_a_country_added_to_the_seeds_is_judged_against_the_new_list(tmp_path, d
         assert seed.run_id == second.run_id
         assert seed.asset_materialization.metadata["origin"].value == "user"
         assert seed.asset_materialization.metadata["dagster/row_count"].value == 58
+        # dbt was given the same profile path and vars both times (the seeds' content changed, not
+        # their folder), so the second run's dbt calls reused the first's partial parse.
+        assert _dbt_vars(instance, second.run_id) == _dbt_vars(instance, first.run_id)
+
+
+def _dbt_vars(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    lines = [e.user_message for e in instance.all_logs(run_id) if e.user_message]
+    given = [m for m in lines if m.startswith(DBT_VARS_LOG_PREFIX)]
+    assert len(given) == 1, lines[-20:]
+    return given
 
 
 # -- bad locations are one line and publish nothing ----------------------------------------------

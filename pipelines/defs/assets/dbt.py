@@ -16,6 +16,10 @@ from pipelines.faults import crash_point
 from pipelines.labels import data_label_for
 from pipelines.settings import DBT_PROJECT_DIR, ENV_CATALOGUE
 
+# The run log's line naming the vars dbt was given: the same from run to run of a warehouse, or
+# dbt parses the whole project again.
+DBT_VARS_LOG_PREFIX = "dbt vars: "
+
 # dbt schemas map one-to-one onto Dagster groups so the lineage graph reads top to bottom.
 _GROUP_BY_SCHEMA = {
     "reference": "reference",
@@ -69,6 +73,7 @@ def vetdx_dbt_assets(
         "seeds_dir": refresh_run.seeds_dir.relative_to(DBT_PROJECT_DIR).as_posix(),
         "data_label": data_label_for(refresh_run.source_files.raw_path),
     }
+    context.log.info(f"{DBT_VARS_LOG_PREFIX}{json.dumps(dbt_vars, sort_keys=True)}")
     crash_point("dbt_started")
     target = refresh_run.dbt_target
     invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], target_path=target, context=context)

@@ -124,7 +124,7 @@ def published_warehouse(context: dg.AssetExecutionContext, refresh_run: RefreshR
 def exports(
     context: dg.AssetExecutionContext, refresh_run: RefreshRun, exports: ExportsResource
 ) -> dg.MaterializeResult:
-    from pipelines.exports.build import export_version
+    from pipelines.exports.build import export_languages
 
     crash_point("exports_started")
     store = refresh_run.warehouse.store
@@ -132,16 +132,14 @@ def exports(
     if version is None:
         raise dg.Failure("nothing is published yet, so there is nothing to export")
     out_dir = exports.path / version
-    files = 0
-    for lang in exports.langs:
-        result = export_version(
-            store.published,
-            out_dir,
-            version=version,
-            lang=lang,
-            manifest_extra={"run_id": context.run.run_id},
-        )
-        files += len(result.files)
+    results = export_languages(
+        store.published,
+        out_dir,
+        version=version,
+        langs=exports.langs,
+        manifest_extra={"run_id": context.run.run_id},
+    )
+    files = sum(len(result.files) for result in results)
     catalogue = store.catalogue_path(version)
     if catalogue.exists():
         (out_dir / "catalogue").mkdir(exist_ok=True)
