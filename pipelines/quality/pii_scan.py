@@ -65,23 +65,31 @@ def _quote(name: str) -> str:
 
 
 def scan_warehouse(path: Path) -> list[Finding]:
-    """Every text column of every base table of the DuckDB file at `path`."""
+    """Every text column of every base table of the DuckDB file at `path`. A JSON column is read as
+    JSON: its keys and string values are text, its numbers are figures (`audit.versions.row_counts`
+    holds `{"raw.equipment_inventory": 10880803}`, and 8 digits inside text read as a phone)."""
     out: list[Finding] = []
     with duckdb.connect(str(path), read_only=True) as con:
         columns = con.execute(
-            "SELECT c.table_schema, c.table_name, c.column_name FROM information_schema.columns c "
+            "SELECT c.table_schema, c.table_name, c.column_name, c.data_type "
+            "FROM information_schema.columns c "
             "JOIN information_schema.tables t USING (table_catalog, table_schema, table_name) "
             "WHERE c.table_catalog = current_database() AND t.table_type = 'BASE TABLE' "
             "AND (c.data_type IN ('VARCHAR', 'JSON') OR c.data_type LIKE 'VARCHAR%') ORDER BY ALL"
         ).fetchall()
-        for schema, table, column in columns:
+        for schema, table, column, data_type in columns:
             rel, col = f"{_quote(schema)}.{_quote(table)}", _quote(column)
-            values = con.execute(
-                f"SELECT DISTINCT CAST({col} AS VARCHAR) FROM {rel} "
-                f"WHERE regexp_matches(CAST({col} AS VARCHAR), ?)",
-                [CONTACT_PREFILTER],
-            ).fetchall()
-            out += _findings(f"{schema}.{table}.{column}", (v for (v,) in values))
+            values = [
+                v
+                for (v,) in con.execute(
+                    f"SELECT DISTINCT CAST({col} AS VARCHAR) FROM {rel} "
+                    f"WHERE regexp_matches(CAST({col} AS VARCHAR), ?)",
+                    [CONTACT_PREFILTER],
+                ).fetchall()
+            ]
+            if data_type == "JSON":
+                values = [text for v in values for text in _json_strings(json.loads(v))]
+            out += _findings(f"{schema}.{table}.{column}", values)
     return out
 
 

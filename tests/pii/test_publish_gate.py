@@ -33,3 +33,23 @@ def test_a_clean_build_passes_the_gate(tmp_path):
     build = tmp_path / "vetdx.duckdb"
     _build(build, "préparé par [name], [e-mail], tél. [phone]; 1 250 000 students in 2024")
     refuse_personal_data(build)
+
+
+def test_figures_in_a_json_column_are_not_phones_but_its_text_is_scanned(tmp_path):
+    """At 10M rows `audit.versions.row_counts` holds 8-digit counts: read as JSON they are numbers,
+    not text, so the gate lets the version through; a phone in a JSON string still stops it."""
+    build = tmp_path / "vetdx.duckdb"
+    _build(build, "ok")
+    with duckdb.connect(str(build)) as con:
+        con.execute("CREATE SCHEMA audit")
+        con.execute("CREATE TABLE audit.versions (version_id VARCHAR, row_counts JSON)")
+        con.execute(
+            "INSERT INTO audit.versions VALUES "
+            """('v1', '{"raw.equipment_inventory": 10880803, "marts.scores": 12345678}')"""
+        )
+    refuse_personal_data(build)  # no phone among 10880803 and 12345678
+    with duckdb.connect(str(build)) as con:
+        con.execute(f"""INSERT INTO audit.versions VALUES ('v2', '{{"note": "tél. {PHONE}"}}')""")
+    with pytest.raises(dg.Failure) as refused:
+        refuse_personal_data(build)
+    assert "audit.versions.row_counts" in str(refused.value.description)
