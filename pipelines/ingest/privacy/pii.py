@@ -322,10 +322,12 @@ def redact_series(series: pl.Series, json_cells: bool = False, every_cell: bool 
     through Python (a 575,000-row inventory has a few hundred distinct institution names), unless
     `every_cell`: quarantine `original` objects are masked by header too, so each is read."""
     fix = redact_json if json_cells else redact_text
-    values = series.drop_nulls()
+    # Distinct values first, then the prefilter: the regex costs ~8 us a cell (4.7 s for a
+    # 575,000-row column with 300 distinct values, against 0.02 s on the distinct values).
+    values = series.drop_nulls().unique()
     if not every_cell:
         values = values.filter(values.str.contains(_PREFILTER))
-    old = values.unique().to_list()
+    old = values.to_list()
     new = [fix(v) for v in old]
     changed = [(o, n) for o, n in zip(old, new, strict=True) if o != n]
     if not changed:
