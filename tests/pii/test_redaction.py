@@ -75,6 +75,9 @@ def test_phones(text: str, expected: str) -> None:
         "AZ-00123456",  # an identifier
         "231402117",  # a bare figure (a population in a quarantined row)
         "20261201T214613Z-b9047d62",
+        "54366288-cffc-48d5-89ed-4173c52d5caa",  # a run id whose first group is all digits
+        "run 12345678-abcd-4ef0-9abc-def012345678 failed",
+        "54366288-4bd1-48d5-89ed-4173c52d5caa",
         "ISCED 35",
     ],
 )

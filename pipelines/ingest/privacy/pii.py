@@ -70,10 +70,11 @@ _EMAIL = re.compile(
 # --- phone --------------------------------------------------------------------------------------
 # A run of digits with the separators people type in phone numbers. Not after a letter, digit,
 # `-`, `/`, `.` or `:` (so identifiers such as `AZ-00123456`, decimals and times stay), not before a
-# letter, a `:` or a decimal part; possessive (`++`), so a run that fails is not retried shorter
-# ("2025-06-01 12:00" is no phone "2025-06-01 1").
+# letter, a `:`, a decimal part or a hyphen joined to the next part of an identifier (a run id
+# `54366288-cffc-48d5-...`: about 2 % of UUIDs start with 8 decimal digits); possessive (`++`), so a
+# run that fails is not retried shorter ("2025-06-01 12:00" is no phone "2025-06-01 1").
 _PHONE_CANDIDATE = re.compile(
-    r"(?<![\w\-/.,+:])(?:(?:\+|00)\s?)?\(?\d(?:[ \u00a0\-.()]{0,2}\d)++\)?(?![\w:]|[.,]\d)"
+    r"(?<![\w\-/.,+:])(?:(?:\+|00)\s?)?\(?\d(?:[ \u00a0\-.()]{0,2}\d)++\)?(?![\w:]|[.,]\d|-[^\W\d_])"
 )
 _PHONE_WORDS = re.compile(
     r"(?:\b(?:t[ée]l[ée]?(?:phone)?|phone|tel|gsm|mobile?|portable|cell(?:ulaire)?|whats\s?app|fax|"
