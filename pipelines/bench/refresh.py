@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipelines import settings as cfg
 from pipelines.bench.process import run_measured
+from pipelines.publish.store import VersionStore
 
 # `<ts> +0000 - dagster - INFO - refresh - <run id> - [<pid> - ]<step key> - <message>`
 _STEP_LINE = re.compile(r" - dagster - \w+ - \S+ - [0-9a-f-]{36} - (?:\d+ - )?([\w.]+) - ")
@@ -87,29 +88,24 @@ def run_refresh_process(raw: Path, work: Path, label: str, timeout: float | None
 
 
 def dbt_timings(warehouse_dir: Path, since: float, top: int = 8) -> dict | None:
-    """The `dbt build` of a refresh whose build lived under `warehouse_dir`, from its run_results.json.
-
-    dagster-dbt gives every invocation its own folder under dbt_project/target/; the one of this
-    refresh is the build written after `since` (epoch seconds) whose vars name this warehouse.
-    """
-    for path in sorted(cfg.DBT_PROJECT_DIR.glob("target/**/run_results.json")):
-        if path.stat().st_mtime < since:
-            continue
-        results = json.loads(path.read_text())
-        args = results.get("args", {})
-        if args.get("which") != "build" or str(warehouse_dir) not in json.dumps(args.get("vars", {})):
-            continue
-        nodes = sorted(results["results"], key=lambda r: -r["execution_time"])
-        models = {r["unique_id"].split(".")[-1]: r for r in nodes if r["unique_id"].startswith("model.")}
-        monte_carlo = models.get("rank_intervals")
-        return {
-            "run_results": path.relative_to(cfg.REPO_ROOT).as_posix(),
-            "build_elapsed_seconds": round(results["elapsed_time"], 2),
-            "nodes": len(nodes),
-            "rank_intervals_seconds": round(monte_carlo["execution_time"], 2) if monte_carlo else None,
-            "rank_intervals_status": monte_carlo["status"] if monte_carlo else None,
-            "slowest_nodes": [
-                {"node": r["unique_id"], "seconds": round(r["execution_time"], 2)} for r in nodes[:top]
-            ],
-        }
-    return None
+    """The `dbt build` of a refresh of the warehouse in `warehouse_dir`, from the run_results.json
+    in that warehouse's dbt target (`VersionStore.dbt_target`), if written after `since` (epoch s)."""
+    path = VersionStore(warehouse_dir / "vetdx.duckdb").dbt_target / "run_results.json"
+    if not path.exists() or path.stat().st_mtime < since:
+        return None
+    results = json.loads(path.read_text())
+    if results.get("args", {}).get("which") != "build":
+        return None
+    nodes = sorted(results["results"], key=lambda r: -r["execution_time"])
+    models = {r["unique_id"].split(".")[-1]: r for r in nodes if r["unique_id"].startswith("model.")}
+    monte_carlo = models.get("rank_intervals")
+    return {
+        "run_results": path.relative_to(warehouse_dir).as_posix(),
+        "build_elapsed_seconds": round(results["elapsed_time"], 2),
+        "nodes": len(nodes),
+        "rank_intervals_seconds": round(monte_carlo["execution_time"], 2) if monte_carlo else None,
+        "rank_intervals_status": monte_carlo["status"] if monte_carlo else None,
+        "slowest_nodes": [
+            {"node": r["unique_id"], "seconds": round(r["execution_time"], 2)} for r in nodes[:top]
+        ],
+    }

@@ -211,7 +211,7 @@ def run_bench(opts: BenchOptions, progress: Callable[[str], None] = print) -> di
         full = run_refresh_process(raw, work, "full", opts.refresh_timeout)
         results["refresh_full"] = full
         results["monte_carlo"] = dbt_timings(work / "warehouse", since) or {
-            "error": "no run_results.json of this refresh's dbt build under dbt_project/target"
+            "error": "no run_results.json of this refresh's dbt build in the warehouse's dbt target"
         }
         published = work / "warehouse" / "vetdx.duckdb"
         if full["success"] and published.exists():

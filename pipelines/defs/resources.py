@@ -238,9 +238,7 @@ class RefreshRun(dg.ConfigurableResource):
 
     @property
     def dbt_target(self) -> Path:
-        """dbt's target folder for this warehouse, kept from run to run: its partial parse is reused
-        as long as the project, profile and vars are unchanged."""
-        return self.warehouse.store.root / ".dbt-target"
+        return self.warehouse.store.dbt_target
 
     @property
     def seeds_dir(self) -> Path:

@@ -96,6 +96,13 @@ class VersionStore:
     def unlink_build(self) -> None:
         self.build_link.unlink(missing_ok=True)
 
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder for this warehouse, kept from run to run: its partial parse is reused
+        as long as the project, profile and vars are unchanged; `run_results.json` is the last
+        refresh's `dbt build`."""
+        return self.root / ".dbt-target"
+
     def start_build(self, run_id: str) -> Path:
         """Create this run's build file: a copy of the published version, or an empty database.
 
