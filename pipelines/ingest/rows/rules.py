@@ -104,6 +104,14 @@ def negative_check(header: str, value: pl.Series) -> Check:
     return Check(reasons.OUT_OF_RANGE, header, (value < 0).fill_null(False), "is negative: a count cannot be")
 
 
+def duplicate_check(header: str, key: list[str], problem: str) -> Check:
+    """A row whose key (frame columns) an earlier row of the file had: the first occurrence wins.
+    Parsers apply it to the rows the other checks kept, so an invalid first row never shadows a
+    valid repeat."""
+    repeated = ~pl.struct(key).is_first_distinct()
+    return Check(reasons.DUPLICATE_KEY, header, repeated, problem, show_value=False)
+
+
 def hinted_year(year: int, where: str, display_name: str, current_year: int) -> int:
     """A year read from a title or file name, for every row: outside the period, the file is out."""
     if not year_in_scope(year, current_year):

@@ -183,12 +183,10 @@ def parse_wide(
         checks += number_checks(h, value, bad, whole=measure != "teachers", count=True)
     frame = pl.concat([data, pl.DataFrame(parsed)], how="horizontal")
     good, rejects = split_rejects(frame, checks, display_name, table.sheet, table.headers)
-    dup = Check(
-        reasons.DUPLICATE_KEY,
+    dup = rules.duplicate_check(
         cols.get("vet_level", table.headers[0]),
-        ~pl.struct("__iso3", "__year", "__vet_level", "__ownership").is_first_distinct(),
+        ["__iso3", "__year", "__vet_level", "__ownership"],
         "repeats the level and ownership of an earlier row",
-        show_value=False,
     )
     good, dups = split_rejects(good, [dup], display_name, table.sheet, table.headers)
     long = [
@@ -250,13 +248,7 @@ def parse_long(
     frame = pl.concat([data, parsed], how="horizontal")
     good, rejects = split_rejects(frame, checks, display_name, table.sheet, table.headers)
     key = ["__iso3", "__year", "__vet_level", "__ownership", "__sex", "__measure"]
-    dup = Check(
-        reasons.DUPLICATE_KEY,
-        cols["value"],
-        ~pl.struct(key).is_first_distinct(),
-        "repeats the key of an earlier row",
-        show_value=False,
-    )
+    dup = rules.duplicate_check(cols["value"], key, "repeats the key of an earlier row")
     good, dups = split_rejects(good, [dup], display_name, table.sheet, table.headers)
     rows = good.filter(pl.col("__value").is_not_null()).select(
         *[pl.col(k).alias(k[2:]) for k in key], pl.col("__value").alias("value"), ROW

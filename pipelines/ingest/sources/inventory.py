@@ -105,13 +105,8 @@ def _finish(
     good, rejects = split_rejects(frame, checks, display_name, table.sheet, table.headers)
     spec = RAW_TABLES[table_name]
     key = [f"__{k}" for k in spec.natural_key]
-    # Duplicates are judged among valid rows only: the first valid occurrence of a key wins.
-    duplicate = Check(
-        reasons.DUPLICATE_KEY,
-        table.headers[0],
-        ~pl.struct(key).is_first_distinct(),
-        f"repeats the key ({', '.join(spec.natural_key)}) of an earlier row",
-        show_value=False,
+    duplicate = rules.duplicate_check(
+        table.headers[0], key, f"repeats the key ({', '.join(spec.natural_key)}) of an earlier row"
     )
     good, dup_rejects = split_rejects(good, [duplicate], display_name, table.sheet, table.headers)
     rows = good.select(

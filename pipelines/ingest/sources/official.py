@@ -210,12 +210,8 @@ def parse_official(
     frame = pl.concat([data, pl.DataFrame(parsed)], how="horizontal")
     key = ["__iso3", "__indicator"] if wide else ["__iso3", "__year", "__indicator"]
     good, rejects = split_rejects(frame, checks, display_name, table.sheet, table.headers)
-    duplicate = Check(
-        reasons.DUPLICATE_KEY,
-        cols["indicator"],
-        ~pl.struct(key).is_first_distinct(),
-        "repeats country, year and indicator of an earlier row",
-        show_value=False,
+    duplicate = rules.duplicate_check(
+        cols["indicator"], key, "repeats country, year and indicator of an earlier row"
     )
     good, dups = split_rejects(good, [duplicate], display_name, table.sheet, table.headers)
     parts = [rejects, dups]
