@@ -31,36 +31,9 @@ ranked as (
         scores.score,
         scores.coverage,
         scores.missing_reason,
-        cast(
-            case
-                when scores.score is not null
-                    then
-                        rank() over (
-                            partition by scores.round, scores.node
-                            order by round(scores.score, 9) desc nulls last
-                        )
-            end as integer
-        ) as rank,
-        cast(
-            case
-                when scores.score is not null and countries.oic_group is not null
-                    then
-                        rank() over (
-                            partition by scores.round, scores.node, countries.oic_group
-                            order by round(scores.score, 9) desc nulls last
-                        )
-            end as integer
-        ) as rank_in_oic_group,
-        cast(
-            case
-                when scores.score is not null and countries.income_group is not null
-                    then
-                        rank() over (
-                            partition by scores.round, scores.node, countries.income_group
-                            order by round(scores.score, 9) desc nulls last
-                        )
-            end as integer
-        ) as rank_in_income_group,
+        {{ score_rank('scores.score', 'scores.round, scores.node') }} as rank,
+        {{ score_rank('scores.score', 'scores.round, scores.node', 'countries.oic_group') }} as rank_in_oic_group,
+        {{ score_rank('scores.score', 'scores.round, scores.node', 'countries.income_group') }} as rank_in_income_group,
         scores.parent,
         scores.missing_children,
         scores.coverage_note,
