@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import polars as pl
 import pytest
@@ -141,3 +143,14 @@ def test_the_data_catalogue_documents_every_public_mart(sample_refresh):
     assert "<html" in page.lower()
     for mart in ("gap_indices", "scores", "benchmarks", "rank_intervals", "indicator_values"):
         assert f"model.vetdx.{mart}" in page, mart
+
+
+def test_sample_marts_are_unchanged(sample_refresh):
+    """Every public mart of the sample build, row for row, as before the performance work of issue 17
+    (tests/e2e/marts_snapshot.py says how the committed copy was taken and when to retake it)."""
+    from marts_snapshot import differences
+
+    ws, report = sample_refresh
+    assert report.success, report.render()
+    changed = differences(ws.warehouse, Path(__file__).parents[1] / "fixtures" / "sample_marts")
+    assert not changed, "\n".join(changed)
