@@ -17,7 +17,6 @@ from pipelines.ingest.rows.model import FileRejected, ParsedFile, ParsedTable, e
 from pipelines.ingest.rows.notes import split_note_rows
 from pipelines.ingest.sources import institutions, inventory, official
 from pipelines.ingest.sources.survey import parse_survey
-from pipelines.ingest.sources.survey_columns import is_header_word as survey_word
 from pipelines.ingest.vocab.text import fold
 
 
@@ -51,8 +50,8 @@ def _merge(name: str, parts: list[ParsedTable]) -> ParsedTable:
 
 def _survey(read: ReadResult, ctx: ParseContext, display_name: str) -> ParsedFile:
     notes: list[str] = []
-    forms = ctx.form_mappings.header_forms()  # a national form's header row has its own names
-    tables = _tables(read, lambda c: survey_word(c, ctx.codebook, forms), display_name, notes)
+    # A national form's header row has its own names: the memo asks the form mappings too.
+    tables = _tables(read, ctx.is_survey_header_word, display_name, notes)
     parsed, rows_read, kind, unknown, survey_notes = parse_survey(tables, ctx, display_name)
     return ParsedFile(
         f"{kind}-{read.format}", read.encoding, parsed, rows_read, unknown, notes + survey_notes
