@@ -165,3 +165,18 @@ def test_a_legitimate_workbook_under_the_limits_is_read(tmp_path: Path) -> None:
     out = _parse_in_child(path, "official/ok.xlsx")
     # Read (then refused for its content, not its size): the limits let it through.
     assert out.get("reason") != r.TOO_LARGE, out
+
+
+def _longest_run_by_hand(data: bytes) -> int:
+    return max((len(line) for line in data.split(b"\n")), default=0)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 3, 7, 64, 1 << 20])
+def test_the_longest_line_is_found_across_chunk_boundaries(chunk_bytes):
+    from pipelines.ingest.readers.limits import has_run_longer_than
+
+    samples = [b"", b"\n", b"abc", b"abc\n", b"\nabcdef", b"ab\ncdefgh\nij", b"a\n\n\nbcdefg\n", b"x" * 40]
+    for data in samples:
+        longest = _longest_run_by_hand(data)
+        for limit in range(0, 12):
+            assert has_run_longer_than(data, b"\n", limit, chunk_bytes) is (longest > limit), (data, limit)
