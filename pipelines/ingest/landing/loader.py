@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.hashing import sha256_of
+from pipelines.hashing import sha256_of_files
 from pipelines.ingest.landing import groups
 from pipelines.ingest.landing.groups import PendingFile, audit_loaded, insert_audit, utc_now
 from pipelines.ingest.landing.parallel import ParseJob, Parser, parse_pool, parsed_in_order, worker_count
@@ -122,9 +122,9 @@ def ingest_source(
     ensure_tables(con)
     seen, landed_hashes = _known_loads(con, source)
     new: list[tuple[Path, str, str]] = []
-    for path in discover_files(raw_dir, source):
+    paths = discover_files(raw_dir, source)
+    for path, digest in zip(paths, sha256_of_files(paths), strict=True):
         display = path.relative_to(raw_dir).as_posix()
-        digest = sha256_of(path)
         if (display, digest) not in seen:  # loading the same file twice changes nothing
             seen.add((display, digest))
             new.append((path, display, digest))
