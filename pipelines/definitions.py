@@ -11,14 +11,13 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from pipelines.defs.assets.dbt import vetdx_dbt_assets
 from pipelines.defs.assets.ingest import audit_loads, ingest_assets
 from pipelines.defs.assets.publish import exports, published_warehouse
 from pipelines.defs.assets.seeds import reference_seeds
 from pipelines.defs.checks import gx_asset_checks
-from pipelines.defs.dbt_project import vetdx_dbt_project
+from pipelines.defs.dbt_project import VetdxDbtCliResource, vetdx_dbt_project
 from pipelines.defs.jobs import raw_files_sensor, refresh_job, refresh_schedule
 from pipelines.defs.resources import resources_for
 from pipelines.settings import Settings
@@ -36,7 +35,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=[raw_files_sensor],
         resources={
             **resources_for(settings),
-            "dbt": DbtCliResource(project_dir=vetdx_dbt_project, dbt_executable=DBT),
+            "dbt": VetdxDbtCliResource(project_dir=vetdx_dbt_project, dbt_executable=DBT),
         },
         executor=dg.in_process_executor,
     )
