@@ -37,7 +37,7 @@ def _slice(target: Path) -> Path:
 
 @pytest.mark.exhaustive  # three refreshes, ~3 min: in CI after the default run (scripts/exhaustive)
 def test_small_bench_reports_every_figure(tmp_path: Path, dbt_manifest: Path, monkeypatch) -> None:
-    monkeypatch.setenv(ENV_CATALOGUE, "off")  # the refreshes' code paths, without their dbt docs (~10 s each)
+    monkeypatch.setenv(ENV_CATALOGUE, "off")  # the refreshes' code paths, without their dbt docs page
     raw = _slice(tmp_path / "raw")
     out = tmp_path / "bench.json"
     argv = ["--scale", "small", "--skip-generate", "--data", str(raw), "--out", str(out)]

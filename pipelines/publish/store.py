@@ -80,8 +80,8 @@ class VersionStore:
         """The run's build under a name that never changes, `builds/current/<file>`.
 
         dbt renders the build's path into its profile, and a profile or vars that differ from the
-        last run's make it throw its partial parse away and parse the project again in each of a
-        refresh's two dbt calls (measured on a four-country slice: the dbt step 22 s with full
+        last run's make it throw its partial parse away and parse the project again in every
+        refresh's `dbt build` (measured on a four-country slice: the dbt step 22 s with full
         parses, 19 s reusing the last run's; `dbt parse` alone 16-19 s against 10 s, under load).
         The link names the folder,
         so DuckDB's write-ahead log (`<file>.wal`) lands in the run's own folder too. Only the run

@@ -40,7 +40,7 @@ def _slice_raw(target: Path) -> None:
 
 
 def refresh(ws: Workspace, crash_at: str | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
-    # No data catalogue (dbt docs, ~10 s a refresh): publishing is what these tests are about.
+    # No data catalogue (dbt docs): publishing is what these tests are about.
     env = {**os.environ, **ws.env(), ENV_CATALOGUE: "off"}
     env.pop(ENV_CRASH_AT, None)
     if crash_at:
