@@ -5,9 +5,13 @@ id (uuid), so the current rows of a batch can only shrink as newer batches super
 row-level expectation judges a row on its own. Rows that passed a suite pass it again, so a refresh
 streams through GX only the batches with no record for this suite (one new file, not 10M rows).
 
+A record also vouches for the per-batch reductions (keys unique within the batch, spec.Reduction):
+a batch is recorded only when it passed them too, so they reduce only the batches not recorded.
+
 A record is keyed by the suite's fingerprint: everything that decides a row's verdict (expectation
 types, arguments including the value sets that carry the reference data, severities, the SQL of the
-rows and of derived columns, the GX version). Changing any of it re-validates every batch.
+rows, of derived columns and of the per-batch reductions, the GX version). Changing any of it
+re-validates every batch.
 
 The ledger lives in the warehouse file whose rows it vouches for: a build, copied from the published
 version, carries exactly the records of the rows it holds, and a run that does not publish takes its
@@ -77,9 +81,17 @@ def suite_fingerprint(suite: TableSuite) -> str:
     content = {
         "gx": gx.__version__,
         # Suite order does not change a verdict: sorted, so reordering the code re-validates nothing.
-        "expectations": sorted(_expectation_text(e.configuration) for e in suite.rows.expectations),
+        "expectations": sorted(map(_expectation_text, _configs(suite.rows))),
         "derived": suite.derived,
         "rows_sql": suite.rows_sql,
+        # A record also vouches that the batch passed the per-batch reductions (unique keys).
+        "per_batch": sorted(
+            json.dumps(
+                [r.name, r.per_batch_sql("<rows>"), *sorted(map(_expectation_text, _configs(r.suite)))]
+            )
+            for r in suite.reductions
+            if r.per_batch_sql
+        ),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -121,6 +133,10 @@ def record_batches(con: duckdb.DuckDBPyConnection, plan: BatchPlan) -> None:
         f"INSERT INTO {LEDGER} SELECT ?, unnest(?), ?, unnest(?), ?, ?",
         [plan.suite, list(batches), plan.fingerprint, list(batches.values()), validated_at, plan.run_id],
     )
+
+
+def _configs(suite: gx.ExpectationSuite) -> list[Any]:
+    return [e.configuration for e in suite.expectations]
 
 
 def _expectation_text(config: Any) -> str:
