@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 import great_expectations as gx
@@ -49,7 +49,12 @@ class ChunkValidator:
     """
 
     def __init__(
-        self, frames: GxFrames, suite: gx.ExpectationSuite, id_columns: tuple[str, ...], helpers: int = 0
+        self,
+        frames: GxFrames,
+        suite: gx.ExpectationSuite,
+        id_columns: tuple[str, ...],
+        helpers: int = 0,
+        wait_for_helpers: bool = False,  # block until they are up (tests: every chunk may go there)
     ) -> None:
         self._frames, self._suite, self._id_columns = frames, suite, id_columns
         self._helpers = helpers
@@ -68,6 +73,8 @@ class ChunkValidator:
             )
             # Each completes once a helper has imported GX and built its context.
             self._ready = [self._pool.submit(_ready) for _ in range(helpers)]
+            if wait_for_helpers:
+                wait(self._ready)
 
     def __enter__(self) -> ChunkValidator:
         return self
@@ -76,8 +83,10 @@ class ChunkValidator:
         self.close()
 
     def close(self) -> None:
+        """Stop the helpers. One still importing GX is not waited for: it exits once it is up."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            started = all(f.done() for f in self._ready)
+            self._pool.shutdown(wait=started and not self._waiting, cancel_futures=True)
             self._pool = None
 
     def add(self, batch: pa.RecordBatch) -> None:
