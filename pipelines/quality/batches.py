@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS {LEDGER} (
 )
 """
 
+# Up to this many pending batches are named in the rows' SQL (see _pending_sql).
+MAX_NAMED_BATCHES = 64
+
 log = logging.getLogger(__name__)
 
 
@@ -113,7 +116,7 @@ def plan_batches(con: duckdb.DuckDBPyConnection, suite: TableSuite, ledger: Batc
         suite=suite.name,
         fingerprint=fingerprint,
         run_id=ledger.run_id,
-        pending_sql=_pending_sql(suite, done_sql),
+        pending_sql=_pending_sql(suite, done_sql, [batch for batch, _, done in counts if not done]),
         pending={batch: rows for batch, rows, done in counts if not done},
         done={batch: rows for batch, rows, done in counts if done},
     )
@@ -167,9 +170,24 @@ def _counts_sql(suite: TableSuite, done_sql: str) -> str:
     """
 
 
-def _pending_sql(suite: TableSuite, done_sql: str) -> str:
-    # An anti join keeps rows whose batch id is NULL: they are judged (and fail) every time.
+def _pending_sql(suite: TableSuite, done_sql: str, pending: list[str | None]) -> str:
+    """The current rows of the pending batches.
+
+    The anti join decides; with few pending batches their ids are also named, a filter DuckDB
+    pushes into the table scan, where each row group's min/max of the batch id skips the groups of
+    other batches: a one-file change reads that file's rows, not every row once per query (the row
+    stream and both sides of the unique-key reduction). An anti join keeps rows whose batch id is
+    NULL: they are judged (and fail) every time.
+    """
+    column = suite.batch_column
+    named = ""
+    if len(pending) <= MAX_NAMED_BATCHES:
+        ids = [sql_literal(b) for b in pending if b is not None]
+        keep = [f"_rows.{column} IN ({', '.join(ids)})"] if ids else []
+        keep += [f"_rows.{column} IS NULL"] if None in pending else []
+        named = f"WHERE {' OR '.join(keep) or 'false'}"
     return f"""
         SELECT _rows.* FROM ({suite.rows_sql}) AS _rows
-        ANTI JOIN ({done_sql}) AS _done ON _rows.{suite.batch_column} = _done.batch_id
+        ANTI JOIN ({done_sql}) AS _done ON _rows.{column} = _done.batch_id
+        {named}
     """
