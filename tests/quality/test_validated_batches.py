@@ -231,3 +231,14 @@ def test_fingerprint_covers_the_per_batch_reduction(ref: Reference) -> None:
         suite, reductions=tuple(other_key if r is unique_key else r for r in suite.reductions)
     )
     assert suite_fingerprint(changed) != suite_fingerprint(suite)
+
+
+def test_rows_without_a_batch_id_are_judged_every_time(
+    validated: duckdb.DuckDBPyConnection, ref: Reference
+) -> None:
+    insert_raw(validated, TABLE, [good_row(TABLE, 0, "ALB")], batch=None)
+    for run in ("run2", "run3"):
+        report = _validate(validated, ref, run)
+        assert report.row_count == 1, report.message()
+        (failure,) = report.failures
+        assert (failure.column, failure.severity, failure.unexpected_count) == ("_batch_id", "ERROR", 1)
