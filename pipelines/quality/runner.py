@@ -50,7 +50,7 @@ from great_expectations.core.expectation_validation_result import (
 
 from pipelines.quality.batches import BatchLedger, BatchPlan, plan_batches, record_batches
 from pipelines.quality.frames import ChunkVerdict, GxFrames, plain
-from pipelines.quality.parallel import ChunkValidator, usable_cores
+from pipelines.quality.parallel import ChunkValidator, idle_cores, usable_cores
 from pipelines.quality.report import MAX_EXAMPLES, Outcome, ValidationReport
 from pipelines.quality.spec import PREVIOUS_VIEW, SEVERITY_LABEL, Reduction, TableSuite, column_label
 
@@ -81,7 +81,7 @@ def validate(
     With `ledger`, a batched suite's row-level part and its per-batch reductions skip batches
     already validated under it, and the batches validated are recorded (which writes to `con`);
     without, every current row is judged. `helpers`: processes validating chunks beside this one
-    (None: one per other core when there are at least MIN_ROWS_FOR_HELPERS rows to judge).
+    (None: one per other idle core when there are at least MIN_ROWS_FOR_HELPERS rows to judge).
     """
     started = time.perf_counter()
     frames = frames or GxFrames()
@@ -172,7 +172,7 @@ def _run_rows(
 
 
 def _default_helpers(con: duckdb.DuckDBPyConnection, suite: TableSuite, plan: BatchPlan | None) -> int:
-    """One helper per other core, if the rows to judge are many enough to repay its start."""
+    """One helper per other idle core, if the rows to judge are many enough to repay its start."""
     if plan is not None:
         rows = sum(plan.pending.values())
     else:  # DuckDB's row count of the table (no scan); a view or an unknown relation: none
@@ -182,7 +182,9 @@ def _default_helpers(con: duckdb.DuckDBPyConnection, suite: TableSuite, plan: Ba
             [schema or "main", table],
         ).fetchone()
         rows = found[0] if found else 0
-    return usable_cores() - 1 if rows >= MIN_ROWS_FOR_HELPERS else 0
+    if rows < MIN_ROWS_FOR_HELPERS:
+        return 0
+    return min(usable_cores() - 1, idle_cores())
 
 
 def _batches(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
