@@ -5,9 +5,13 @@ id (uuid), so the current rows of a batch can only shrink as newer batches super
 row-level expectation judges a row on its own. Rows that passed a suite pass it again, so a refresh
 streams through GX only the batches with no record for this suite (one new file, not 10M rows).
 
+A record also vouches for the per-batch reductions (keys unique within the batch, spec.Reduction):
+a batch is recorded only when it passed them too, so they reduce only the batches not recorded.
+
 A record is keyed by the suite's fingerprint: everything that decides a row's verdict (expectation
 types, arguments including the value sets that carry the reference data, severities, the SQL of the
-rows and of derived columns, the GX version). Changing any of it re-validates every batch.
+rows, of derived columns and of the per-batch reductions, the GX version). Changing any of it
+re-validates every batch.
 
 The ledger lives in the warehouse file whose rows it vouches for: a build, copied from the published
 version, carries exactly the records of the rows it holds, and a run that does not publish takes its
@@ -41,6 +45,9 @@ CREATE TABLE IF NOT EXISTS {LEDGER} (
     run_id VARCHAR
 )
 """
+
+# Up to this many pending batches are named in the rows' SQL (see _pending_sql).
+MAX_NAMED_BATCHES = 64
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +84,17 @@ def suite_fingerprint(suite: TableSuite) -> str:
     content = {
         "gx": gx.__version__,
         # Suite order does not change a verdict: sorted, so reordering the code re-validates nothing.
-        "expectations": sorted(_expectation_text(e.configuration) for e in suite.rows.expectations),
+        "expectations": sorted(map(_expectation_text, _configs(suite.rows))),
         "derived": suite.derived,
         "rows_sql": suite.rows_sql,
+        # A record also vouches that the batch passed the per-batch reductions (unique keys).
+        "per_batch": sorted(
+            json.dumps(
+                [r.name, r.per_batch_sql("<rows>"), *sorted(map(_expectation_text, _configs(r.suite)))]
+            )
+            for r in suite.reductions
+            if r.per_batch_sql
+        ),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -101,7 +116,7 @@ def plan_batches(con: duckdb.DuckDBPyConnection, suite: TableSuite, ledger: Batc
         suite=suite.name,
         fingerprint=fingerprint,
         run_id=ledger.run_id,
-        pending_sql=_pending_sql(suite, done_sql),
+        pending_sql=_pending_sql(suite, done_sql, [batch for batch, _, done in counts if not done]),
         pending={batch: rows for batch, rows, done in counts if not done},
         done={batch: rows for batch, rows, done in counts if done},
     )
@@ -121,6 +136,10 @@ def record_batches(con: duckdb.DuckDBPyConnection, plan: BatchPlan) -> None:
         f"INSERT INTO {LEDGER} SELECT ?, unnest(?), ?, unnest(?), ?, ?",
         [plan.suite, list(batches), plan.fingerprint, list(batches.values()), validated_at, plan.run_id],
     )
+
+
+def _configs(suite: gx.ExpectationSuite) -> list[Any]:
+    return [e.configuration for e in suite.expectations]
 
 
 def _expectation_text(config: Any) -> str:
@@ -151,9 +170,24 @@ def _counts_sql(suite: TableSuite, done_sql: str) -> str:
     """
 
 
-def _pending_sql(suite: TableSuite, done_sql: str) -> str:
-    # An anti join keeps rows whose batch id is NULL: they are judged (and fail) every time.
+def _pending_sql(suite: TableSuite, done_sql: str, pending: list[str | None]) -> str:
+    """The current rows of the pending batches.
+
+    The anti join decides; with few pending batches their ids are also named, a filter DuckDB
+    pushes into the table scan, where each row group's min/max of the batch id skips the groups of
+    other batches: a one-file change reads that file's rows, not every row once per query (the row
+    stream and both sides of the unique-key reduction). An anti join keeps rows whose batch id is
+    NULL: they are judged (and fail) every time.
+    """
+    column = suite.batch_column
+    named = ""
+    if len(pending) <= MAX_NAMED_BATCHES:
+        ids = [sql_literal(b) for b in pending if b is not None]
+        keep = [f"_rows.{column} IN ({', '.join(ids)})"] if ids else []
+        keep += [f"_rows.{column} IS NULL"] if None in pending else []
+        named = f"WHERE {' OR '.join(keep) or 'false'}"
     return f"""
         SELECT _rows.* FROM ({suite.rows_sql}) AS _rows
-        ANTI JOIN ({done_sql}) AS _done ON _rows.{suite.batch_column} = _done.batch_id
+        ANTI JOIN ({done_sql}) AS _done ON _rows.{column} = _done.batch_id
+        {named}
     """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.bench.process import tree_rss_bytes
 from pipelines.ingest.schemas import RAW_TABLES
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import load_reference
@@ -30,22 +32,26 @@ def validate_cost(
     table: str,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     seeds_dir: Path = DEFAULT_SEEDS_DIR,
+    helpers: int | None = None,
 ) -> dict:
-    """Validate raw.<table> once and report rows, seconds, chunks and peak RSS (MiB) during the run."""
+    """Validate raw.<table> once and report rows, seconds, chunks and peak RSS (MiB) during the run:
+    of this process (`peak_rss_mib`) and of it with its GX helper processes (`peak_tree_rss_mib`)."""
     suite = raw_suite(table, load_reference(read_seeds(seeds_dir)))
     with _PeakRss() as rss:
         started = time.perf_counter()
-        report = validate(con, suite, chunk_rows=chunk_rows)
+        report = validate(con, suite, chunk_rows=chunk_rows, helpers=helpers)
         seconds = time.perf_counter() - started
     return {
         "table": f"raw.{table}",
         "rows": report.row_count,
         "chunks": report.chunks,
         "chunk_rows": chunk_rows,
+        "helpers": helpers,  # None: the runner's default
         "seconds": round(seconds, 2),
         "rows_per_second": round(report.row_count / seconds) if seconds else None,
         "rss_before_mib": rss.before_mib,
         "peak_rss_mib": rss.peak_mib,
+        "peak_tree_rss_mib": rss.peak_tree_mib,
         "failed_expectations": report.counts()["failed"],
     }
 
@@ -73,10 +79,12 @@ def generate_equipment_inventory(con: duckdb.DuckDBPyConnection, rows: int) -> N
 
 
 class _PeakRss:
-    """Samples this process's resident set every 50 ms: ru_maxrss is a lifetime peak, not per run."""
+    """Samples this process's resident set, and its process tree's, every 50 ms: ru_maxrss is a
+    lifetime peak, not per run, and blind to the helper processes."""
 
     def __enter__(self) -> _PeakRss:
         self.before_mib = self.peak_mib = _rss_mib()
+        self.peak_tree_mib = _tree_rss_mib()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -84,12 +92,16 @@ class _PeakRss:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.05):
-            self.peak_mib = max(self.peak_mib, _rss_mib())
+            self._take()
+
+    def _take(self) -> None:
+        self.peak_mib = max(self.peak_mib, _rss_mib())
+        self.peak_tree_mib = max(self.peak_tree_mib, _tree_rss_mib())
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak_mib = max(self.peak_mib, _rss_mib())
+        self._take()
 
 
 def _rss_mib() -> float:
@@ -100,11 +112,27 @@ def _rss_mib() -> float:
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _tree_rss_mib() -> float:
+    try:
+        return round(tree_rss_bytes(os.getpid()) / 2**20, 1)
+    except OSError:  # not Linux
+        return _rss_mib()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS)
+    parser.add_argument("--helpers", type=int, default=None, help="GX helper processes (default: runner's)")
+    parser.add_argument(
+        "--db", type=Path, help="an existing warehouse file (read-only) instead of generated rows"
+    )
     args = parser.parse_args()
+    if args.db:
+        with duckdb.connect(str(args.db), read_only=True) as con:
+            cost = validate_cost(con, "equipment_inventory", args.chunk_rows, helpers=args.helpers)
+        print(json.dumps(cost, indent=1))
+        return
     with tempfile.TemporaryDirectory() as folder:
         con = duckdb.connect(str(Path(folder) / "bench.duckdb"))
         countries = DEFAULT_SEEDS_DIR / "countries.csv"
@@ -113,7 +141,8 @@ def main() -> None:
             [str(countries)],
         )
         generate_equipment_inventory(con, args.rows)
-        print(json.dumps(validate_cost(con, "equipment_inventory", args.chunk_rows), indent=1))
+        cost = validate_cost(con, "equipment_inventory", args.chunk_rows, helpers=args.helpers)
+        print(json.dumps(cost, indent=1))
         con.close()
 
 

@@ -16,6 +16,7 @@ blocks downstream assets, WARNING is reported as WARN and only recorded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import great_expectations as gx
@@ -57,6 +58,12 @@ class Reduction:
     With `previous_sql`, the same kind of query runs on the previously published warehouse first and
     its (small) result is visible to `sql` as the view PREVIOUS_VIEW; without a published version the
     reduction is skipped and reported as such.
+
+    With `per_batch_sql` (the same reduction over given rows), the reduction is per batch: a batch's
+    verdict depends on its own rows alone, and it stays passing when its current rows shrink (keys
+    unique within a batch stay unique in a subset). Its verdict on all rows is then its verdict on
+    the batches not validated yet, and a batch is recorded as validated only when it passed this
+    reduction too (runner, batches.py): a one-file change reduces that file, not 10M rows.
     """
 
     name: str
@@ -64,6 +71,7 @@ class Reduction:
     suite: gx.ExpectationSuite
     id_columns: tuple[str, ...] = ()
     previous_sql: str | None = None
+    per_batch_sql: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)

@@ -185,3 +185,60 @@ def test_check_records_batches_in_the_build_and_reports_both_counts(tmp_path: Pa
     # the build of a run that published nothing stays for inspection until the next refresh
     with duckdb.connect(str(store.build_path(result.run_id))) as con:
         assert _recorded(con) == [("b_AFG", 4, result.run_id)]
+
+
+def _unique_key(report: ValidationReport):
+    (outcome,) = [o for o in report.outcomes if o.scope == "unique_key"]
+    return outcome
+
+
+def test_duplicate_key_in_a_new_batch_fails_and_the_batch_is_not_recorded(
+    validated: duckdb.DuckDBPyConnection, ref: Reference
+) -> None:
+    rows = [good_row(TABLE, i, "ALB") for i in range(3)]
+    insert_raw(validated, TABLE, [*rows, rows[1]], batch="b_ALB")  # row 3 (line 5) repeats row 1
+    report = _validate(validated, ref, "run2")
+    duplicated = _unique_key(report)
+    assert (duplicated.success, duplicated.severity, duplicated.unexpected_count) == (False, "ERROR", 1)
+    assert duplicated.examples[0]["_source_file"].endswith("b_ALB.csv")
+    assert duplicated.examples[0]["_row_numbers"] == [3, 5]
+    assert report.batches == BatchCoverage(new_batches=1, skipped_batches=2, skipped_rows=10)
+    assert [batch for batch, _, _ in _recorded(validated)] == ["b_AFG", "b_DZA"]  # rows passed, key did not
+    again = _validate(validated, ref, "run3")
+    assert _unique_key(again).unexpected_count == 1 and again.row_count == 4
+
+
+def test_keys_of_recorded_batches_are_not_reduced_again(
+    validated: duckdb.DuckDBPyConnection, ref: Reference
+) -> None:
+    """Raw batches are append-only: a recorded batch cannot gain a duplicate. Written behind the
+    loader's back, one shows that the reduction reads only new batches, unless all are re-validated."""
+    insert_raw(validated, TABLE, [good_row(TABLE, 0, "AFG")], batch="b_AFG")
+    _load(validated, "b_ALB", 3, "ALB")
+    incremental = _validate(validated, ref, "run2")
+    assert _unique_key(incremental).success and incremental.row_count == 3
+    everything = _validate(validated, ref, "run3", revalidate_all=True)
+    duplicated = _unique_key(everything)
+    assert (duplicated.success, duplicated.unexpected_count) == (False, 1)
+    assert duplicated.examples[0]["_row_numbers"] == [2, 2]
+
+
+def test_fingerprint_covers_the_per_batch_reduction(ref: Reference) -> None:
+    suite = raw_suite(TABLE, ref)
+    (unique_key,) = [r for r in suite.reductions if r.name == "unique_key"]
+    other_key = dataclasses.replace(unique_key, per_batch_sql=lambda rows: f"SELECT 1 FROM ({rows})")
+    changed = dataclasses.replace(
+        suite, reductions=tuple(other_key if r is unique_key else r for r in suite.reductions)
+    )
+    assert suite_fingerprint(changed) != suite_fingerprint(suite)
+
+
+def test_rows_without_a_batch_id_are_judged_every_time(
+    validated: duckdb.DuckDBPyConnection, ref: Reference
+) -> None:
+    insert_raw(validated, TABLE, [good_row(TABLE, 0, "ALB")], batch=None)
+    for run in ("run2", "run3"):
+        report = _validate(validated, ref, run)
+        assert report.row_count == 1, report.message()
+        (failure,) = report.failures
+        assert (failure.column, failure.severity, failure.unexpected_count) == ("_batch_id", "ERROR", 1)
