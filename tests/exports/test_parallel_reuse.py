@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.exports.build import export_version, workbook_name
+from pipelines.exports.build import ExportResult, export_version, workbook_name
 from pipelines.exports.pdf import summary_name
 
-CHANGED = "AZE"
 RUN_FIELDS = ("reused", "run_id")  # what may differ between a reusing and a fresh export of one version
+PER_COUNTRY = 4  # radar PNG and SVG, HTML page, PDF
+
+
+@dataclass(frozen=True)
+class Versions:
+    a: Path  # warehouse of version A
+    version_a: str
+    b: Path  # A with `changed`'s latest-round scores 1.5 higher
+    version_b: str
+    changed: str
+    kept: str  # another scored country
+    exports: Path  # exports/ holding A's English set, drawn by two processes
+    set_a: ExportResult
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -32,11 +45,13 @@ def _manifest(folder: Path) -> dict:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def two_versions(published, tmp_path_factory) -> tuple[Path, str, Path, str]:
-    """(warehouse of A, A, warehouse of B, B): B = A with CHANGED's latest-round scores 1.5 higher.
+def _keys(folder: Path) -> dict[str, str | None]:
+    return {f["path"]: f.get("key") for f in _manifest(folder)["files"]}
 
-    Only `marts.scores` changes, so the benchmarks (medians), ranks and set-wide charts stay A's:
+
+@pytest.fixture(scope="module")
+def versions(published, tmp_path_factory) -> Versions:
+    """Only `marts.scores` changes, so the benchmarks (medians), ranks and set-wide charts stay A's:
     exactly the changed country's radar, page and PDF are drawn from different rows."""
     warehouse, version_a, _ = published
     root = tmp_path_factory.mktemp("versions")
@@ -44,74 +59,85 @@ def two_versions(published, tmp_path_factory) -> tuple[Path, str, Path, str]:
     shutil.copyfile(warehouse, a)
     shutil.copyfile(warehouse, b)
     version_b = "99991231T235959Z" + version_a[len("99991231T235959Z") :]  # sorts after A
+    latest = "(SELECT max(round) FROM marts.gap_indices WHERE dimension = 'overall' AND score IS NOT NULL)"
     with duckdb.connect(str(b)) as con:
-        changed = con.execute(
-            "UPDATE marts.scores SET score = score + 1.5 WHERE iso3 = ? AND score IS NOT NULL"
-            " AND round = (SELECT max(round) FROM marts.gap_indices WHERE score IS NOT NULL)",
-            [CHANGED],
+        changed, kept = [
+            iso3
+            for (iso3,) in con.execute(
+                f"SELECT iso3 FROM marts.gap_indices WHERE dimension = 'overall' AND round = {latest}"
+                " AND score IS NOT NULL ORDER BY iso3 LIMIT 2"
+            ).fetchall()
+        ]
+        updated = con.execute(
+            f"UPDATE marts.scores SET score = score + 1.5 WHERE iso3 = ? AND round = {latest}"
+            " AND score IS NOT NULL",
+            [changed],
         ).fetchone()[0]
-        assert changed > 5
+        assert updated > 5
         con.execute(
             "INSERT INTO audit.versions SELECT ? AS version_id, * EXCLUDE (version_id) FROM audit.versions"
             " WHERE version_id = ?",
             [version_b, version_a],
         )
-    return a, version_a, b, version_b
+    exports = root / "exports"
+    set_a = export_version(a, exports / version_a, version=version_a, workers=2)
+    return Versions(a, version_a, b, version_b, changed, kept, exports, set_a)
 
 
-def test_parallel_export_writes_the_bytes_of_a_serial_one(two_versions, tmp_path):
-    a, version_a, _, _ = two_versions
-    serial = export_version(a, tmp_path / "serial" / version_a, version=version_a, workers=1)
-    parallel = export_version(a, tmp_path / "parallel" / version_a, version=version_a, workers=2)
+def test_parallel_export_writes_the_bytes_of_a_serial_one(versions, tmp_path):
+    serial = export_version(versions.a, tmp_path / versions.version_a, version=versions.version_a, workers=1)
     files = _files(serial.folder)
-    assert len(files) > 200 and files == _files(parallel.folder)
-    assert _manifest(serial.folder) == _manifest(parallel.folder)
-    assert serial.reused == parallel.reused == 0
+    assert len(files) > 200 and files == _files(versions.set_a.folder)
+    assert _manifest(serial.folder) == _manifest(versions.set_a.folder)
+    assert serial.reused == versions.set_a.reused == 0
 
 
-def test_next_version_reuses_unchanged_countries_and_equals_a_fresh_export(two_versions, tmp_path):
-    a, version_a, b, version_b = two_versions
-    exports = tmp_path / "exports"
-    first = export_version(a, exports / version_a, version=version_a, workers=2)
-    second = export_version(b, exports / version_b, version=version_b, workers=2)
-    fresh = export_version(b, tmp_path / "fresh" / version_b, version=version_b, workers=1)
+def test_next_version_reuses_unchanged_countries_and_equals_a_fresh_export(versions, tmp_path):
+    v = versions
+    second = export_version(v.b, v.exports / v.version_b, version=v.version_b, workers=2)
+    fresh = export_version(v.b, tmp_path / v.version_b, version=v.version_b, workers=1)
 
     # The reusing export is the fresh export, file for file and byte for byte.
     assert _files(second.folder) == _files(fresh.folder)
     reused, drawn = _manifest(second.folder), _manifest(fresh.folder)
-    assert {k: v for k, v in reused.items() if k not in RUN_FIELDS} == {
-        k: v for k, v in drawn.items() if k not in RUN_FIELDS
+    assert {k: x for k, x in reused.items() if k not in RUN_FIELDS} == {
+        k: x for k, x in drawn.items() if k not in RUN_FIELDS
     }
     assert drawn["reused"] == {"files": 0, "from": []}
 
-    # Every other country's four files came from A's set; the changed country's were drawn again.
-    countries = {Path(f["path"]).stem for f in reused["files"] if f["path"].startswith("profiles/")} - {
-        "index"
-    }
-    per_country = 4  # radar PNG and SVG, HTML page, PDF
-    charts = sum(1 for f in reused["files"] if f["path"].startswith("charts/") and "/radar/" not in f["path"])
-    assert reused["reused"] == {"files": per_country * (len(countries) - 1) + charts, "from": [version_a]}
-    old, new = _files(first.folder), _files(second.folder)
-    for path in (f"profiles/{CHANGED}.html", f"profiles/{CHANGED}.pdf", f"charts/radar/{CHANGED}.svg"):
+    # Every other country's files and every set-wide chart came from A's set; the changed
+    # country's were drawn again from its new rows.
+    pages = {Path(p).stem for p in _keys(second.folder) if p.startswith("profiles/") and p.endswith(".html")}
+    countries = len(pages - {"index"})
+    charts = sum(1 for p in _keys(second.folder) if p.startswith("charts/") and "/radar/" not in p)
+    assert second.reused == PER_COUNTRY * (countries - 1) + charts
+    assert reused["reused"] == {"files": second.reused, "from": [v.version_a]}
+    old, new = _files(v.set_a.folder), _files(second.folder)
+    for path in (f"profiles/{v.changed}.html", f"profiles/{v.changed}.pdf"):
         assert old[path] != new[path], path
-    assert old["profiles/TUR.pdf"] == new["profiles/TUR.pdf"]
-    key_a = {f["path"]: f.get("key") for f in _manifest(first.folder)["files"]}
-    key_b = {f["path"]: f.get("key") for f in reused["files"]}
-    assert key_b[f"profiles/{CHANGED}.pdf"] != key_a[f"profiles/{CHANGED}.pdf"]
-    assert key_b["profiles/TUR.pdf"] == key_a["profiles/TUR.pdf"] is not None
-    # What names the version is drawn for B: workbook, summary PDF, index page.
-    assert workbook_name(version_b, "en") in new and summary_name(version_b, "en") in new
-    assert version_b.encode() in new["profiles/index.html"]
-    assert version_a.encode() not in new["profiles/TUR.html"]
+    for path in (f"profiles/{v.kept}.html", f"profiles/{v.kept}.pdf", f"charts/radar/{v.kept}.png"):
+        assert old[path] == new[path], path
+    key_a, key_b = _keys(v.set_a.folder), _keys(second.folder)
+    assert key_b[f"profiles/{v.changed}.pdf"] != key_a[f"profiles/{v.changed}.pdf"]
+    assert key_b[f"profiles/{v.kept}.pdf"] == key_a[f"profiles/{v.kept}.pdf"] is not None
+    # What names the version is drawn for B: workbook, summary PDF, index page; no reused page names A.
+    assert workbook_name(v.version_b, "en") in new and summary_name(v.version_b, "en") in new
+    assert v.version_b.encode() in new["profiles/index.html"]
+    assert not [p for p, body in new.items() if v.version_a.encode() in body]
 
 
-def test_a_damaged_earlier_file_is_drawn_again_not_copied(two_versions, tmp_path):
-    a, version_a, b, version_b = two_versions
+def test_a_damaged_earlier_file_is_drawn_again_not_copied(versions, tmp_path):
+    v = versions
     exports = tmp_path / "exports"
-    export_version(a, exports / version_a, version=version_a, workers=1)
-    damaged = exports / version_a / "profiles" / "TUR.pdf"
+    shutil.copytree(v.set_a.folder, exports / v.version_a)
+    damaged = exports / v.version_a / "profiles" / f"{v.kept}.pdf"
     good = damaged.read_bytes()
     damaged.write_bytes(good[:-10])
-    second = export_version(b, exports / version_b, version=version_b, workers=1)
-    assert (second.folder / "profiles" / "TUR.pdf").read_bytes() == good
-    assert (exports / version_a / "profiles" / "TUR.pdf").read_bytes() == good[:-10]  # earlier set untouched
+    second = export_version(v.b, exports / v.version_b, version=v.version_b, workers=1)
+    assert (second.folder / "profiles" / f"{v.kept}.pdf").read_bytes() == good
+    assert second.reused == _count_reusable(second.folder) - 2 * PER_COUNTRY  # changed and damaged
+    assert damaged.read_bytes() == good[:-10]  # the earlier set is left as it is
+
+
+def _count_reusable(folder: Path) -> int:
+    return sum(1 for key in _keys(folder).values() if key)
