@@ -152,6 +152,7 @@ def exports(
             "version": version,
             "folder": dg.MetadataValue.path(str(out_dir)),
             "files": files,
+            "files_reused": sum(result.reused for result in results),  # copied from an earlier set
             "languages": ", ".join(exports.langs),
         }
     )
