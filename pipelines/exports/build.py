@@ -72,12 +72,14 @@ class SetContext:
 
     def __init__(self, data: PublishedData, lang: str, version: str) -> None:
         self.data, self.lang, self.version = data, lang, version
-        self.profiles = report.country_profiles(data, lang)
-        self.charts = ChartSet(data, lang, self.profiles)
+        self.profiles = report.country_profiles(data, lang)  # the workbook's (6 decimals stored)
+        # What the charts, pages and PDFs draw: the figures rounded as `keys.drawn` says.
+        self.drawn = {iso3: report.drawn_profile(p) for iso3, p in self.profiles.items()}
+        self.charts = ChartSet(data, lang, self.drawn)
 
     @cached_property
     def reports(self) -> Reports:
-        return Reports(self.data, self.lang, self.version, self.profiles, self.charts)
+        return Reports(self.data, self.lang, self.version, self.drawn, self.charts)
 
     def country_files(self, iso3: str) -> list[str]:
         files = [f"profiles/{iso3}.html", f"profiles/{iso3}.pdf"]
@@ -91,7 +93,7 @@ class SetContext:
         charts = self.charts
         spokes = [charts.name(d) for d in charts.spokes]
         return content_key(
-            "country", self.lang, iso3, charts.note, self.profiles[iso3], charts.names, spokes,
+            "country", self.lang, iso3, charts.note, self.drawn[iso3], charts.names, spokes,
             charts.radar_canvas_possible(),
         )  # fmt: skip
 
@@ -151,7 +153,7 @@ def run_task(task: Task, staging: Path) -> list[str]:
         files = write_set_charts(staging / "charts", ctx.charts, task.items)
     elif task.kind == "countries":
         files = write_radars(staging / "charts", ctx.charts, task.items)
-        files += write_profile_pages(staging / "profiles", data, lang, ctx.profiles, task.items, radar)
+        files += write_profile_pages(staging / "profiles", data, lang, ctx.drawn, task.items, radar)
         files += write_profile_pdfs(staging, ctx.reports, task.items)
     else:
         raise ValueError(f"unknown export task {task.kind!r}")
@@ -239,7 +241,7 @@ def _plan(ctx: SetContext, version_dir: Path, workers: int) -> SetPlan:
     charts: list[str] = []
     countries: list[str] = []
     outputs = [("chart", n, [f"charts/{n}.png", f"charts/{n}.svg"]) for n in ctx.charts.chart_names()]
-    outputs += [("country", iso3, ctx.country_files(iso3)) for iso3 in ctx.profiles]
+    outputs += [("country", iso3, ctx.country_files(iso3)) for iso3 in ctx.drawn]
     for kind, item, paths in outputs:
         key = ctx.chart_key(item) if kind == "chart" else ctx.country_key(item)
         keys.update(dict.fromkeys(paths, key))

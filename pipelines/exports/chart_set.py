@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from pipelines import i18n
 from pipelines.exports import charts, report
+from pipelines.exports.keys import drawn
 from pipelines.exports.marts import PublishedData
 
 
@@ -36,7 +37,7 @@ class ChartSet:
 
     # Each chart is drawn from its `*_args` alone, so those arguments are the chart's content key.
     def heatmap_args(self) -> dict:
-        matrix = report.heatmap_matrix(self.data)
+        matrix = drawn(report.heatmap_matrix(self.data))
         return {
             "matrix": matrix,
             "row_labels": [self.countries[c] for c in matrix["iso3"]],
@@ -63,7 +64,7 @@ class ChartSet:
         return f"{head}: " + separator.join(f"{name} ({why})" for name, why in missing)
 
     def ranking_args(self, dimension: str) -> tuple[tuple, dict]:
-        table = report.ranking(self.data, dimension, self.lang)
+        table = drawn(report.ranking(self.data, dimension, self.lang))
         scored = table.filter(table["score"].is_not_null())
         args = (
             table,
@@ -81,7 +82,7 @@ class ChartSet:
 
     def trends_args(self) -> tuple:
         return (
-            report.oic_medians_by_round(self.data),
+            drawn(report.oic_medians_by_round(self.data)),
             {d: self.name(d) for d in self.data.dimensions},
             f"{self.t('chart_trends')} ({self.t('col_oic_median')})",
             self.t("col_score"),
