@@ -6,13 +6,14 @@ chart pasted from either shows the same figures, labels and notes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from pipelines import i18n
 from pipelines.exports import charts, report
+from pipelines.exports.keys import drawn
 from pipelines.exports.marts import PublishedData
 
 
@@ -34,17 +35,21 @@ class ChartSet:
     def name(self, code: str) -> str:
         return self.names.get(code, code)
 
+    # Each chart is drawn from its `*_args` alone, so those arguments are the chart's content key.
+    def heatmap_args(self) -> dict:
+        matrix = drawn(report.heatmap_matrix(self.data))
+        return {
+            "matrix": matrix,
+            "row_labels": [self.countries[c] for c in matrix["iso3"]],
+            "column_labels": [self.name(c) for c in matrix.columns[1:]],
+            "title": self._title(self.t("chart_heatmap")),
+            "note": self.note,
+            "colour_label": self.t("chart_colour_bar"),
+            "missing_label": self.t("chart_missing_cell"),
+        }
+
     def heatmap(self) -> Figure:
-        matrix = report.heatmap_matrix(self.data)
-        return charts.heatmap_figure(
-            matrix,
-            [self.countries[c] for c in matrix["iso3"]],
-            [self.name(c) for c in matrix.columns[1:]],
-            self._title(self.t("chart_heatmap")),
-            self.note,
-            colour_label=self.t("chart_colour_bar"),
-            missing_label=self.t("chart_missing_cell"),
-        )
+        return charts.heatmap_figure(**self.heatmap_args())
 
     def left_out(self, dimension: str) -> str:
         """'Not shown, no score (2 of 57): Name (reason); ...' or '' when every country has a score."""
@@ -58,32 +63,46 @@ class ChartSet:
         separator = "؛ " if i18n.is_rtl(self.lang) else "; "
         return f"{head}: " + separator.join(f"{name} ({why})" for name, why in missing)
 
-    def ranking(self, dimension: str) -> Figure:
-        table = report.ranking(self.data, dimension, self.lang)
+    def ranking_args(self, dimension: str) -> tuple[tuple, dict]:
+        table = drawn(report.ranking(self.data, dimension, self.lang))
         scored = table.filter(table["score"].is_not_null())
-        return charts.ranking_figure(
+        args = (
             table,
             [self.countries[c] for c in scored["iso3"]],
             self._title(self.name(dimension)),
             self.t("col_score"),
             self.t("chart_rank_interval"),
             self.note,
-            left_out=self.left_out(dimension),
         )
+        return args, {"left_out": self.left_out(dimension)}
 
-    def rankings(self) -> Iterator[tuple[str, Figure]]:
-        for dimension in self.data.dimensions:
-            yield dimension, self.ranking(dimension)
+    def ranking(self, dimension: str) -> Figure:
+        args, kwargs = self.ranking_args(dimension)
+        return charts.ranking_figure(*args, **kwargs)
 
-    def trends(self) -> Figure:
-        return charts.trends_figure(
-            report.oic_medians_by_round(self.data),
+    def trends_args(self) -> tuple:
+        return (
+            drawn(report.oic_medians_by_round(self.data)),
             {d: self.name(d) for d in self.data.dimensions},
             f"{self.t('chart_trends')} ({self.t('col_oic_median')})",
             self.t("col_score"),
             self.t("chart_round"),
             self.note,
         )
+
+    def trends(self) -> Figure:
+        return charts.trends_figure(*self.trends_args())
+
+    def chart_args(self, name: str) -> object:
+        """What the set-wide chart `name` (heatmap, ranking_<dimension>, trends) is drawn from."""
+        if name == "heatmap":
+            return self.heatmap_args()
+        if name == "trends":
+            return self.trends_args()
+        return self.ranking_args(name.removeprefix("ranking_"))
+
+    def chart_names(self) -> list[str]:
+        return ["heatmap", *(f"ranking_{d}" for d in self.data.dimensions), "trends"]
 
     def radar_canvas_possible(self) -> bool:
         return len(self.spokes) >= charts.RadarCanvas.MIN_SPOKES
@@ -113,19 +132,38 @@ class ChartSet:
         return canvas.render(series, title, self.note, note)
 
 
+def write_set_charts(folder: Path, chart_set: ChartSet, names: Sequence[str]) -> list[Path]:
+    """The set-wide charts `names` (of `chart_names`), each as PNG and SVG."""
+    files: list[Path] = []
+    for name in names:
+        if name == "heatmap":
+            files += charts.save(chart_set.heatmap(), folder / name)
+        elif name == "trends":
+            files += charts.save(chart_set.trends(), folder / name)
+        else:
+            fig = chart_set.ranking(name.removeprefix("ranking_"))
+            files += charts.save(fig, folder / name, tight=False, close=True)
+    return files
+
+
+def write_radars(folder: Path, chart_set: ChartSet, iso3s: Sequence[str]) -> list[Path]:
+    """radar/<ISO3>.png and .svg of each country in `iso3s` (none when the set has no radar)."""
+    canvas = chart_set.radar_canvas()
+    if canvas is None:
+        return []
+    files: list[Path] = []
+    for iso3 in iso3s:
+        chart_set.radar(canvas, chart_set.profiles[iso3])
+        files += charts.save(canvas.fig, folder / "radar" / iso3, tight=False)
+    canvas.close()
+    return files
+
+
 def write_charts(
     folder: Path, data: PublishedData, lang: str, profiles: dict[str, report.CountryProfile]
 ) -> list[Path]:
-    """heatmap, ranking_<dimension>, trends and radar/<ISO3>, each as PNG and SVG."""
+    """Every chart of a set: heatmap, ranking_<dimension>, trends and radar/<ISO3>, PNG and SVG."""
     chart_set = ChartSet(data, lang, profiles)
-    files = charts.save(chart_set.heatmap(), folder / "heatmap")
-    for dimension, fig in chart_set.rankings():
-        files += charts.save(fig, folder / f"ranking_{dimension}", tight=False, close=True)
-    files += charts.save(chart_set.trends(), folder / "trends")
-    canvas = chart_set.radar_canvas()
-    if canvas is not None:
-        for iso3, profile in profiles.items():
-            chart_set.radar(canvas, profile)
-            files += charts.save(canvas.fig, folder / "radar" / iso3, tight=False)
-        canvas.close()
-    return files
+    return write_set_charts(folder, chart_set, chart_set.chart_names()) + write_radars(
+        folder, chart_set, list(profiles)
+    )

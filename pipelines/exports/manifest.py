@@ -12,9 +12,20 @@ MANIFEST_NAME = "manifest.json"
 
 
 def build_manifest(
-    folder: Path, files: list[Path], data: PublishedData, version: str, lang: str, extra: dict | None = None
+    folder: Path,
+    files: list[Path],
+    data: PublishedData,
+    version: str,
+    lang: str,
+    extra: dict | None = None,
+    keys: dict[str, str] | None = None,
+    reused: dict | None = None,
 ) -> dict:
+    """`keys`: path -> content key of the outputs that can be reused (a country's files, a set-wide
+    chart): the same key means the same inputs, language and renderer, hence the same bytes.
+    `reused`: how many files were copied from earlier sets, and from which versions."""
     record = data.version_record
+    keys = keys or {}
     return {
         "version": version,
         "language": lang,
@@ -28,11 +39,19 @@ def build_manifest(
         ],
         "row_counts": {f"marts.{name}": frame.height for name, frame in data.marts.items()},
         "files": [
-            {"path": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_of(p)}
+            _entry(p.relative_to(folder).as_posix(), p, keys)
             for p in sorted(files, key=lambda p: p.relative_to(folder).as_posix())
         ],
+        "reused": reused or {"files": 0, "from": []},
         **{k: v for k, v in (extra or {}).items() if k != "run_id"},
     }
+
+
+def _entry(path: str, file: Path, keys: dict[str, str]) -> dict:
+    entry = {"path": path, "bytes": file.stat().st_size, "sha256": sha256_of(file)}
+    if path in keys:
+        entry["key"] = keys[path]
+    return entry
 
 
 def write_manifest(folder: Path, manifest: dict) -> Path:

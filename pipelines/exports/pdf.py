@@ -174,6 +174,9 @@ class Reports:
         self.names = report.node_names(data, lang)
         self.note = i18n.data_label_text(data.data_label, lang)
         self.footer = f"vetdx · {self.t('version')} {i18n.ltr(version, lang)} · {self.note}"
+        # A country's PDF names no version: it is the same file in every version whose figures for
+        # that country are the same, and is reused (the manifest of each version lists it).
+        self.profile_footer = f"vetdx · {self.note}"
 
     def t(self, key: str) -> str:
         return i18n.t(key, self.lang)
@@ -315,14 +318,15 @@ class Reports:
                 )
 
     # --- country profiles ----------------------------------------------------------------------
-    def profiles_pdf(self, folder: Path) -> list[Path]:
+    def profiles_pdf(self, folder: Path, iso3s: Sequence[str]) -> list[Path]:
         canvas = self.charts.radar_canvas()
         written: list[Path] = []
         with plt.rc_context(STYLE):
-            for iso3, profile in self.profiles.items():
+            for iso3 in iso3s:
+                profile = self.profiles[iso3]
                 path = folder / f"{iso3}.pdf"
                 with self._open(path) as pdf:
-                    doc = Document(pdf, self.lang, self.footer)
+                    doc = Document(pdf, self.lang, self.profile_footer)
                     self._profile_page(doc, profile)
                     if canvas is not None:
                         doc.figure(self.charts.radar(canvas, profile), close=False)
@@ -396,13 +400,11 @@ class Reports:
             doc.paragraph(self.t("chart_radar_none"), size=7.5)
 
 
-def write_pdfs(
-    folder: Path,
-    data: PublishedData,
-    lang: str,
-    version: str,
-    profiles: dict[str, report.CountryProfile],
-) -> list[Path]:
-    """`vetdx_<version>_<lang>.pdf` (summary) and `profiles/<ISO3>.pdf`."""
-    reports = Reports(data, lang, version, profiles, ChartSet(data, lang, profiles))
-    return [reports.summary(folder / summary_name(version, lang)), *reports.profiles_pdf(folder / "profiles")]
+def write_summary_pdf(folder: Path, reports: Reports) -> Path:
+    """`vetdx_<version>_<lang>.pdf`."""
+    return reports.summary(folder / summary_name(reports.version, reports.lang))
+
+
+def write_profile_pdfs(folder: Path, reports: Reports, iso3s: Sequence[str]) -> list[Path]:
+    """`profiles/<ISO3>.pdf` of each country in `iso3s`."""
+    return reports.profiles_pdf(folder / "profiles", iso3s)

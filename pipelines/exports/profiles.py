@@ -7,6 +7,7 @@ as it is. Each page links its PDF (`<ISO3>.pdf`, written by `pdf.py` from the sa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
@@ -23,20 +24,8 @@ _ENV = jinja2.Environment(
 )
 
 
-def write_profiles(
-    folder: Path,
-    data: PublishedData,
-    lang: str,
-    version: str,
-    workbook_name: str,
-    profiles: dict[str, report.CountryProfile],
-    summary_pdf: str,
-    radar: bool,
-) -> list[Path]:
-    """`radar`: the set has radar charts (a root with three or more children)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    names = report.node_names(data, lang)
-    common = {
+def _common(data: PublishedData, lang: str, radar: bool, version: str | None) -> dict:
+    return {
         "lang": lang,
         "rtl": i18n.is_rtl(lang),
         "t": i18n.labels(lang),
@@ -47,8 +36,26 @@ def write_profiles(
         "raw": _attribute_number,
         "radar": radar,
     }
+
+
+def write_profile_pages(
+    folder: Path,
+    data: PublishedData,
+    lang: str,
+    profiles: dict[str, report.CountryProfile],
+    iso3s: Sequence[str],
+    radar: bool,
+) -> list[Path]:
+    """`<ISO3>.html` of each country in `iso3s`. A page shows its country's figures and no version
+    id (the index page and the manifest name the version), so an unchanged country's page is the same
+    file from version to version and is reused; its content key is in the manifest.
+    `radar`: the set has radar charts (a root with three or more children)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = report.node_names(data, lang)
+    common = _common(data, lang, radar, None)
     written: list[Path] = []
-    for iso3, profile in profiles.items():
+    for iso3 in iso3s:
+        profile = profiles[iso3]
         page = _ENV.get_template("profile.html.j2").render(
             **common,
             profile=profile,
@@ -60,21 +67,34 @@ def write_profiles(
             weaknesses=profile.weaknesses.to_dicts(),
         )
         written.append(_write(folder / f"{iso3}.html", page))
+    return written
+
+
+def write_profiles_index(
+    folder: Path,
+    data: PublishedData,
+    lang: str,
+    version: str,
+    workbook_name: str,
+    summary_pdf: str,
+    radar: bool,
+) -> Path:
+    """`index.html`: the overall ranking with a link to every country's page, and the version."""
+    folder.mkdir(parents=True, exist_ok=True)
     overall = report.ranking(data, "overall", lang)
     rows = [
         {**row, "group": i18n.group_label(row["oic_group"], lang)}
         for row in overall.select("rank", "iso3", "country", "oic_group", "score").to_dicts()
     ]
     index = _ENV.get_template("index.html.j2").render(
-        **common,
+        **_common(data, lang, radar, version),
         rows=rows,
         round=data.latest_round,
         marts=list(PUBLIC_MARTS),
         workbook=workbook_name,
         summary_pdf=summary_pdf,
     )
-    written.append(_write(folder / "index.html", index))
-    return written
+    return _write(folder / "index.html", index)
 
 
 def _attribute_number(value: float | None) -> str:

@@ -7,11 +7,12 @@ always show the same figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from pipelines import i18n
+from pipelines.exports.keys import drawn
 from pipelines.exports.marts import PublishedData
 
 STRENGTHS_SHOWN = 3  # indicators listed as strengths and as weaknesses on a profile
@@ -217,3 +218,9 @@ def radar_spokes(data: PublishedData) -> list[str]:
     children = nodes.filter(pl.col("parent").is_in(roots))["code"].to_list()
     order = {c: i for i, c in enumerate(data.dimensions)}
     return sorted(children, key=lambda c: (order.get(c, len(order)), c))
+
+
+def drawn_profile(profile: CountryProfile) -> CountryProfile:
+    """The profile with its figures rounded as its radar, page and PDF draw them (`keys.drawn`)."""
+    frames = ("scores", "strengths", "weaknesses", "nodes")
+    return replace(profile, **{name: drawn(getattr(profile, name)) for name in frames})

@@ -50,11 +50,17 @@ def mask(text: str) -> str:
     return f"{text[0]}{'*' * (len(text) - 3)}{text[-2:]} ({len(text)} chars)"
 
 
-def _findings(where: str, values: Iterable[str]) -> list[Finding]:
+def _findings(where: str, values: Iterable[str], seen: dict[str, list] | None = None) -> list[Finding]:
+    """`seen`: find_personal's answers by value, shared by the columns of one scan (the lineage
+    columns repeat the same file hashes and batch ids in every raw and staging table)."""
     counts: Counter[str] = Counter()
     examples: dict[str, str] = {}
     for value in values:
-        for kind in dict.fromkeys(k for k, _ in found) if (found := find_personal(value)) else ():
+        if seen is None:
+            found = find_personal(value)
+        elif (found := seen.get(value)) is None:
+            found = seen[value] = find_personal(value)
+        for kind in dict.fromkeys(k for k, _ in found) if found else ():
             counts[kind] += 1
             examples.setdefault(kind, mask(next(t for k, t in found if k == kind)))
     return [Finding(where, kind, n, examples[kind]) for kind, n in sorted(counts.items())]
@@ -69,6 +75,7 @@ def scan_warehouse(path: Path) -> list[Finding]:
     JSON: its keys and string values are text, its numbers are figures (`audit.versions.row_counts`
     holds `{"raw.equipment_inventory": 10880803}`, and 8 digits inside text read as a phone)."""
     out: list[Finding] = []
+    seen: dict[str, list] = {}
     with duckdb.connect(str(path), read_only=True) as con:
         columns = con.execute(
             "SELECT c.table_schema, c.table_name, c.column_name, c.data_type "
@@ -79,19 +86,19 @@ def scan_warehouse(path: Path) -> list[Finding]:
         ).fetchall()
         for schema, table, column, data_type in columns:
             rel, col = f"{_quote(schema)}.{_quote(table)}", _quote(column)
-            values = [
-                v
-                # Distinct values first, the regex on those only (materialised, so the filter is not
-                # pushed below the DISTINCT): 0.88 s to 0.33 s for 2M rows with 300 distinct values.
-                for (v,) in con.execute(
-                    f"WITH d AS MATERIALIZED (SELECT DISTINCT CAST({col} AS VARCHAR) AS v FROM {rel}) "
-                    "SELECT v FROM d WHERE regexp_matches(v, ?)",
-                    [CONTACT_PREFILTER],
-                ).fetchall()
-            ]
+            # Distinct values first, the regex on those only (materialised, so the filter is not
+            # pushed below the DISTINCT): 0.88 s to 0.33 s for 2M rows with 300 distinct values.
+            # The candidates come back as one aggregated list: returned as rows, the same query
+            # took 0.7-1 s a column of 4M rows instead of 0.015 s (the whole scan of a 12-country
+            # build 2.9-8.3 s -> 0.6 s, identical candidates in all 377 text columns).
+            (values,) = con.execute(
+                f"WITH d AS MATERIALIZED (SELECT DISTINCT CAST({col} AS VARCHAR) AS v FROM {rel}) "
+                "SELECT coalesce(list(v) FILTER (WHERE regexp_matches(v, ?)), []) FROM d",
+                [CONTACT_PREFILTER],
+            ).fetchone()
             if data_type == "JSON":
                 values = [text for v in values for text in _json_strings(json.loads(v))]
-            out += _findings(f"{schema}.{table}.{column}", values)
+            out += _findings(f"{schema}.{table}.{column}", values, seen)
     return out
 
 

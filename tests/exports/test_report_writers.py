@@ -256,7 +256,9 @@ def _allowed_latin(con, version: str) -> set[str]:
         "select iso3 from marts.countries union all select code from marts.indicators"
     ).fetchall():
         words |= set(re.findall(r"[A-Za-z0-9_]+", code)) | {code}
-    words |= set(re.findall(r"[A-Za-z0-9]+", version)) | {version}
+    # and the letter runs `_english` cuts out of it (a run id ending `291159fe` gives `fe`)
+    words |= set(re.findall(r"[A-Za-z0-9]+", version)) | set(re.findall(r"[A-Za-z][A-Za-z0-9_]+", version))
+    words.add(version)
     words |= set(i18n.LANGS) | {w for name in PUBLIC_MARTS for w in [name, *name.split("_")]}  # file names
     return words
 

@@ -53,3 +53,26 @@ def test_figures_in_a_json_column_are_not_phones_but_its_text_is_scanned(tmp_pat
     with pytest.raises(dg.Failure) as refused:
         refuse_personal_data(build)
     assert "audit.versions.row_counts" in str(refused.value.description)
+
+
+def test_every_column_holding_a_clear_value_is_named_in_a_large_table(tmp_path):
+    """One e-mail among 300,000 rows of repeated values, the same e-mail again in another table:
+    the scan reads distinct values and remembers its verdicts, and still names both places."""
+    from pipelines.quality.pii_scan import scan_warehouse
+
+    build = tmp_path / "vetdx.duckdb"
+    _build(build, "ok")
+    with duckdb.connect(str(build)) as con:
+        con.execute(
+            "CREATE TABLE raw.equipment_inventory AS SELECT 'INST-' || (i % 500) AS institution_id,"
+            " CASE WHEN i = 123456 THEN 'contact ' || ? ELSE 'lab ' || (i % 7) END AS remarks"
+            " FROM range(300000) t(i)",
+            [EMAIL],
+        )
+        con.execute("UPDATE raw.official_series SET note = ? WHERE iso3 = 'TUN'", [f"tél. {PHONE}, {EMAIL}"])
+    found = {(f.where, f.kind): f.count for f in scan_warehouse(build)}
+    assert found == {
+        ("raw.equipment_inventory.remarks", "e-mail"): 1,
+        ("raw.official_series.note", "e-mail"): 1,
+        ("raw.official_series.note", "phone"): 1,
+    }
