@@ -209,6 +209,8 @@ class VersionStore:
             self.version_path(version_id).with_suffix(".json").unlink(missing_ok=True)
             self.catalogue_path(version_id).unlink(missing_ok=True)
             removed.append(version_id)
+        for cut in self.versions_dir.glob(".*.partial"):  # a copy a kill -9 interrupted (publish.py)
+            cut.unlink(missing_ok=True)
         return removed
 
     def _point_published_at(self, version_id: str) -> None:

@@ -4,6 +4,7 @@ Blocking asset checks (Great Expectations suites and dbt tests) sit upstream of 
 a failed ERROR check skips this step, so the published file stays exactly as it was.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,13 @@ def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
             }
         )
     return sorted(results, key=lambda r: (r["asset"], r["check"]))
+
+
+def _copy_whole(source: Path, target: Path) -> None:
+    """Copy under a temporary name, then rename: a kill -9 mid-copy leaves no cut page."""
+    staged = target.with_name(f".{target.name}.partial")
+    shutil.copyfile(source, staged)
+    os.replace(staged, target)
 
 
 def refuse_personal_data(build: Path) -> None:
@@ -99,7 +107,7 @@ def published_warehouse(context: dg.AssetExecutionContext, refresh_run: RefreshR
     catalogue = catalogue_dir(build) / "static_index.html"
     if catalogue.exists():  # kept beside the version, so every export of it can carry it
         store.versions_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(catalogue, store.catalogue_path(version_id))
+        _copy_whole(catalogue, store.catalogue_path(version_id))
     store.publish(refresh_run.run_id, version_id, facts, keep=refresh_run.warehouse.keep_versions)
 
     from pipelines.quality.docs import render_data_docs
@@ -146,7 +154,7 @@ def exports(
     catalogue = store.catalogue_path(version)
     if catalogue.exists():
         (out_dir / "catalogue").mkdir(exist_ok=True)
-        shutil.copyfile(catalogue, out_dir / "catalogue" / "index.html")
+        _copy_whole(catalogue, out_dir / "catalogue" / "index.html")
     return dg.MaterializeResult(
         metadata={
             "version": version,
