@@ -18,7 +18,8 @@ REPO = cfg.REPO_ROOT
 # matching a prefix joins that group; every other test is scheduled on its own.
 WORKER_GROUPS: dict[str, tuple[str, ...]] = {
     "sample": ("tests/e2e/test_sample_refresh.py", "tests/exports/test_export_set.py",
-               "tests/exports/test_report_writers.py", "tests/test_example_queries.py",
+               "tests/exports/test_report_writers.py", "tests/exports/test_parallel_reuse.py",
+               "tests/test_example_queries.py",
                "tests/portability/test_spark_build.py", "tests/portability/test_duckdb_unchanged.py",
                "tests/e2e/test_run_life_cycle.py::test_cli_refresh_is_a_successful_run",
                "tests/e2e/test_run_life_cycle.py::test_a_finished_run_leaves"),
