@@ -23,9 +23,11 @@ from pipelines.ingest.rows.model import ParsedFile
 from pipelines.ingest.schemas import AUDIT_LOADS_COLUMNS, QUARANTINE_COLUMNS, RAW_TABLES
 
 # A group is landed when it reaches either bound: memory stays at a few hundred MB of parsed rows.
-# 1M rows, not 2M: on the 12-country slice of the benchmark (4.2M inventory rows) the ingest's peak
-# RSS fell from 2.0 GiB to 1.5 GiB (with one file less parsed ahead, loader.py) at the same CPU time.
-GROUP_MAX_ROWS = 1_000_000
+# 500k rows, not 2M: on the 12-country slice of the benchmark (4.2M inventory rows) the ingest's
+# peak RSS fell from 2.0 GiB to 1.5 GiB at 1M rows (with one file less parsed ahead, loader.py) and
+# by another 150-200 MiB at 500k, for ~10 % more ingest time (the inventory ingest is the peak of a
+# refresh: 2,170 MiB on the 10M-row benchmark at 1M rows, against a 2,048 MiB target).
+GROUP_MAX_ROWS = 500_000
 GROUP_MAX_FILES = 64
 
 
