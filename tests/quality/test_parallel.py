@@ -44,6 +44,14 @@ def _chunks(con: duckdb.DuckDBPyConnection, ref: Reference) -> list[pa.RecordBat
     return list(con.execute(suite.stream_sql(available)).to_arrow_reader(CHUNK))
 
 
+def _serial_verdicts(frames: GxFrames, suite, chunks: list) -> list:
+    """The verdicts of every chunk validated in this process alone: what a helper must match."""
+    with ChunkValidator(frames, suite.rows, suite.id_columns) as serial:
+        for batch in chunks:
+            serial.add(batch)
+        return serial.results()
+
+
 def test_helper_verdicts_equal_serial_ones_chunk_by_chunk(
     planted: duckdb.DuckDBPyConnection, ref: Reference
 ) -> None:
@@ -51,10 +59,7 @@ def test_helper_verdicts_equal_serial_ones_chunk_by_chunk(
     chunks = _chunks(planted, ref)
     assert len(chunks) == ROWS // CHUNK
     frames = GxFrames()
-    with ChunkValidator(frames, suite.rows, suite.id_columns) as serial:
-        for batch in chunks:
-            serial.add(batch)
-        expected = serial.results()
+    expected = _serial_verdicts(frames, suite, chunks)
     with ChunkValidator(frames, suite.rows, suite.id_columns, helpers=1, wait_for_helpers=True) as both:
         for batch in chunks:
             both.add(batch)
@@ -85,10 +90,7 @@ def test_a_killed_helper_costs_time_not_verdicts(planted: duckdb.DuckDBPyConnect
     suite = raw_suite("equipment_inventory", ref)
     chunks = _chunks(planted, ref)
     frames = GxFrames()
-    with ChunkValidator(frames, suite.rows, suite.id_columns) as serial:
-        for batch in chunks:
-            serial.add(batch)
-        expected = serial.results()
+    expected = _serial_verdicts(frames, suite, chunks)
     with ChunkValidator(frames, suite.rows, suite.id_columns, helpers=1, wait_for_helpers=True) as both:
         for process in multiprocessing.active_children():
             process.kill()
