@@ -125,7 +125,17 @@ def audit_loaded(audit: dict, parsed: ParsedFile, landed: int, quarantined: int)
 
 
 def _with_lineage(frame: pl.DataFrame, lineage: dict[str, object]) -> pl.DataFrame:
-    return frame.with_columns(pl.lit(v).alias(k) for k, v in lineage.items()) if frame.height else frame
+    """`frame` with its file's lineage on every row.
+
+    The text lineage (file, sha256, batch id: 30-64 characters, one value per file) goes to DuckDB
+    dictionary-encoded: as plain strings, DuckDB copied and analysed 575k copies of each per file.
+    Storing 2.1M equipment rows took 4.9 -> 4.0 s of CPU with the dictionary (4 largest benchmark
+    files; 3.7 s with no lineage at all)."""
+    if not frame.height:
+        return frame
+    return frame.with_columns(
+        pl.lit(v, dtype=pl.Categorical if isinstance(v, str) else None).alias(k) for k, v in lineage.items()
+    )
 
 
 def _insert(
@@ -143,7 +153,9 @@ def _insert(
         how="diagonal_relaxed",
     ).select(list(columns))
     select = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns.items())
-    con.register("_incoming", frame.to_arrow())
+    # Polars' own string layout (Arrow string views), which DuckDB reads without copying: the default
+    # compatibility level rewrote every string into a new buffer first.
+    con.register("_incoming", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         con.execute(f"INSERT INTO {schema}.{table} SELECT {select} FROM _incoming")
     finally:

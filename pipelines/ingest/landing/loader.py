@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from pipelines.hashing import sha256_of_files
 from pipelines.ingest.landing import groups
+from pipelines.ingest.landing.counts import CountedFile
 from pipelines.ingest.landing.groups import PendingFile, audit_loaded, insert_audit, utc_now
 from pipelines.ingest.landing.parallel import ParseJob, Parser, parse_pool, parsed_in_order, worker_count
 from pipelines.ingest.privacy import pii
-from pipelines.ingest.rows.model import FileRejected, ParsedFile
+from pipelines.ingest.rows.model import FileRejected
 from pipelines.ingest.schemas import (
     AUDIT_LOADS_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -182,10 +182,10 @@ def _prepare(
     display: str,
     digest: str,
     source: str,
-    parsed_file: Callable[[], ParsedFile],
+    parsed_file: Callable[[], CountedFile],
 ) -> tuple[PendingFile | dict, FileOutcome]:
     """The file ready to land and its outcome once landed, or, for a file rejected whole, its
-    audit row and outcome. `parsed_file()` gives the ParsedFile or raises why it is unusable."""
+    audit row and outcome. `parsed_file()` gives the counted ParsedFile or raises why it is unusable."""
     started = utc_now()
     batch_id = uuid.uuid4().hex
     audit = {
@@ -197,7 +197,7 @@ def _prepare(
         "started_at": started,
     }
     try:
-        parsed = parsed_file()
+        counted = parsed_file()
     except Exception as exc:
         # A parser bug on one file must not cost every other file its load: the file is rejected
         # with the error, and the refresh goes on. The traceback goes to the log.
@@ -223,10 +223,10 @@ def _prepare(
         )
         return rejected, outcome
 
+    parsed, landed, quarantined = counted.parsed, counted.rows_landed, counted.rows_quarantined
     unexpected = {t.table for t in parsed.tables} - set(SOURCES[source])
     if unexpected:
         raise ValueError(f"parser for {source!r} produced rows for unexpected tables {sorted(unexpected)}")
-    landed, quarantined = _count_input_rows(parsed)
     if landed + quarantined != parsed.rows_read:
         raise AssertionError(
             f"{display}: rows read ({parsed.rows_read}) != landed ({landed}) + quarantined "
@@ -244,26 +244,6 @@ def _prepare(
         unknown_columns=parsed.unknown_columns,
     )
     return pending, outcome
-
-
-def _count_input_rows(parsed: ParsedFile) -> tuple[int, int]:
-    """Input rows (sheet, row number) that landed and that were quarantined.
-
-    One input row can feed several tables (a survey submission gives a response and its answers),
-    so rows are counted by identity, not by output rows. A row counted as quarantined is never also
-    counted as landed.
-    """
-
-    def ids(frames: list[pl.DataFrame]) -> pl.DataFrame:
-        key = [pl.col("_sheet").cast(pl.Utf8).fill_null(""), pl.col("_row_number").cast(pl.Int64)]
-        parts = [f.select(key) for f in frames if f.height]
-        if not parts:
-            return pl.DataFrame(schema={"_sheet": pl.Utf8, "_row_number": pl.Int64})
-        return pl.concat(parts).unique()
-
-    landed = ids([t.rows for t in parsed.tables])
-    rejected = ids([t.rejects for t in parsed.tables])
-    return landed.join(rejected, on=["_sheet", "_row_number"], how="anti").height, rejected.height
 
 
 def _record_duplicate(

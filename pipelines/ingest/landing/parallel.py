@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.context import ParseContext
+from pipelines.ingest.landing.counts import CountedFile, count_input_rows
 from pipelines.ingest.parse import parse_file
 from pipelines.ingest.rows.model import ParsedFile
 
@@ -77,12 +78,17 @@ def _init_worker(parse: Parser) -> None:
     _worker_parser = parse
 
 
-def _parse_in_worker(path: Path, source: str, display: str) -> ParsedFile:
+def parse_counted(parse: Parser, path: Path, source: str, display: str) -> CountedFile:
+    """Parse one file and count its input rows, in whichever thread or process runs the job."""
+    return count_input_rows(parse(path, source, display))
+
+
+def _parse_in_worker(path: Path, source: str, display: str) -> CountedFile:
     assert _worker_parser is not None, "worker started without a parser"
-    return _worker_parser(path, source, display)
+    return parse_counted(_worker_parser, path, source, display)
 
 
-Submit = Callable[[ParseJob], "Future[ParsedFile]"]  # starts parsing a job beside the loader
+Submit = Callable[[ParseJob], "Future[CountedFile]"]  # starts parsing a job beside the loader
 
 
 @contextmanager
@@ -109,7 +115,7 @@ def parse_pool(parse: Parser, workers: int, source: str) -> Iterator[Submit | No
         submit = lambda job: pool.submit(_parse_in_worker, job.path, source, job.display)  # noqa: E731
     else:
         pool = ThreadPoolExecutor(max_workers=workers)
-        submit = lambda job: pool.submit(parse, job.path, source, job.display)  # noqa: E731
+        submit = lambda job: pool.submit(parse_counted, parse, job.path, source, job.display)  # noqa: E731
     try:
         yield submit
     finally:
@@ -118,17 +124,17 @@ def parse_pool(parse: Parser, workers: int, source: str) -> Iterator[Submit | No
 
 def parsed_in_order(
     jobs: list[ParseJob], source: str, parse: Parser, submit: Submit | None, ahead: int = 4
-) -> Iterator[tuple[ParseJob, Callable[[], ParsedFile]]]:
-    """Each job with a thunk giving its ParsedFile (or raising what the parser raised), in job order.
+) -> Iterator[tuple[ParseJob, Callable[[], CountedFile]]]:
+    """Each job with a thunk giving its CountedFile (or raising what the parser raised), in job order.
 
     With `submit`, at most `ahead` files are parsed ahead of the one being landed: memory stays at
     a few parsed files whatever the size of the batch.
     """
     if submit is None:
         for job in jobs:
-            yield job, lambda job=job: parse(job.path, source, job.display)
+            yield job, lambda job=job: parse_counted(parse, job.path, source, job.display)
         return
-    waiting: deque[tuple[ParseJob, Future[ParsedFile]]] = deque()
+    waiting: deque[tuple[ParseJob, Future[CountedFile]]] = deque()
     queued = iter(jobs)
     for job in queued:
         waiting.append((job, submit(job)))
