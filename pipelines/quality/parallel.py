@@ -42,14 +42,18 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def idle_cores(samples: int = 5) -> int:
-    """Cores no other process wants: usable cores minus runnable processes other than this one
-    (/proc/loadavg, median of a few reads 10 ms apart), and minus the 1-minute load average.
-    0 where unknown.
+def idle_cores(samples: int = 25, interval: float = 0.02) -> int:
+    """Cores no other process wants: usable cores minus the runnable tasks other than this one
+    (/proc/loadavg), the median of `samples` reads over half a second. 0 where unknown.
 
     Why it matters: a helper competes for a core. On the 2-core VM with 4-5 other runnable
     processes, one helper made the 10.6M-row validation slower (43.7 s -> 55.9 s, CPU 28.6 s ->
-    41.2 s with the helper's GX import and the chunks' pickling).
+    41.2 s with the helper's GX import and the chunks' pickling). Five reads over 50 ms once saw a
+    core idle at load 3.4; the median of half a second does not.
+
+    Not the 1-minute load average: right after a refresh's ingest it counts the refresh's own
+    parse workers (~2 on 2 cores), so it kept the helper out exactly when the second core had
+    nothing else to do.
     """
     reads = []
     for _ in range(samples):
@@ -58,12 +62,8 @@ def idle_cores(samples: int = 5) -> int:
         except (OSError, IndexError, ValueError):
             return 0
         reads.append(runnable - 1)  # this process, reading
-        time.sleep(0.01)
-    now = usable_cores() - sorted(reads)[len(reads) // 2]
-    # And over the last minute: at load 3.4 on 2 cores a core looked idle for an instant, and one
-    # helper still made the 10.6M-row validation slower (21.6 s -> 30.4 s).
-    lately = int(usable_cores() - os.getloadavg()[0])
-    return max(0, min(now, lately))
+        time.sleep(interval)
+    return max(0, usable_cores() - sorted(reads)[len(reads) // 2])
 
 
 class ChunkValidator:
