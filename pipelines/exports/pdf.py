@@ -24,7 +24,7 @@ from pipelines import i18n
 from pipelines.exports import charts, report
 from pipelines.exports.chart_set import ChartSet
 from pipelines.exports.marts import PublishedData
-from pipelines.exports.pdf_text import Cell, Metrics, PageText
+from pipelines.exports.pdf_text import Cell, PageText, TextCache
 from pipelines.exports.workbook import goalposts_text
 
 A4 = (8.27, 11.69)  # inches, portrait
@@ -50,10 +50,10 @@ class Column:
 class Document:
     """A4 pages of headings, paragraphs and tables, written top to bottom; full pages go to the PDF."""
 
-    def __init__(self, pdf: PdfPages, lang: str, footer: str, metrics: Metrics | None = None) -> None:
+    def __init__(self, pdf: PdfPages, lang: str, footer: str, cache: TextCache | None = None) -> None:
         self.pdf, self.lang, self.footer = pdf, lang, footer
         self.rtl = i18n.is_rtl(lang)
-        self.metrics = metrics or Metrics()
+        self.cache = cache or TextCache()
         self.fig: Figure | None = None
         self.cells: PageText | None = None
         self.y = 0.0
@@ -63,7 +63,7 @@ class Document:
     def _page(self) -> PageText:
         if self.fig is None:
             self.fig = Figure(figsize=A4)
-            self.cells = PageText(self.metrics)
+            self.cells = PageText(self.cache)
             self.fig.add_artist(self.cells)
             self.y = A4[1] - MARGIN
         return self.cells
@@ -187,6 +187,9 @@ class Reports:
         # A country's PDF names no version: it is the same file in every version whose figures for
         # that country are the same, and is reused (the manifest of each version lists it).
         self.profile_footer = f"vetdx · {self.note}"
+        # String sizes and shaped glyphs, for every PDF this object writes: the headers, labels and
+        # notes recur on every page and in every country's PDF.
+        self.text_cache = TextCache()
 
     def t(self, key: str) -> str:
         return i18n.t(key, self.lang)
@@ -204,7 +207,7 @@ class Reports:
     # --- summary report --------------------------------------------------------------------------
     def summary(self, path: Path) -> Path:
         with plt.rc_context(STYLE), self._open(path) as pdf:
-            doc = Document(pdf, self.lang, self.footer)
+            doc = Document(pdf, self.lang, self.footer, self.text_cache)
             self._cover(doc)
             doc.break_page()
             for dimension in self.data.dimensions:
@@ -330,14 +333,13 @@ class Reports:
     # --- country profiles ----------------------------------------------------------------------
     def profiles_pdf(self, folder: Path, iso3s: Sequence[str]) -> list[Path]:
         canvas = self.charts.radar_canvas()
-        metrics = Metrics()  # the headers and labels recur in every country's PDF
         written: list[Path] = []
         with plt.rc_context(STYLE):
             for iso3 in iso3s:
                 profile = self.profiles[iso3]
                 path = folder / f"{iso3}.pdf"
                 with self._open(path) as pdf:
-                    doc = Document(pdf, self.lang, self.profile_footer, metrics)
+                    doc = Document(pdf, self.lang, self.profile_footer, self.text_cache)
                     self._profile_page(doc, profile)
                     if canvas is not None:
                         doc.figure(self.charts.radar(canvas, profile), close=False)

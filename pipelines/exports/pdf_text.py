@@ -6,10 +6,11 @@ lookup per artist) and ~0.3 ms measuring its size again on every page (Matplotli
 per renderer, i.e. per page, and the same country names, group labels and headers recur on every
 ranking page). `PageText` keeps the cells as plain tuples and, at draw time, places each one where a
 `Text` with the same arguments would be placed (the arithmetic of `Text._get_layout` for unrotated
-text, kept in the same order so the floats are the same) and calls `renderer.draw_text` with the same
-arguments in the same order: the PDF bytes are identical to one `Text` per cell
-(tests/exports/test_pdf_text.py checks this against `Text` for Latin, Arabic, multi-line and every
-alignment used).
+text, kept in the same order so the floats are the same) and writes it with `pdf_draw` (the
+operators of `renderer.draw_text`, from glyphs shaped once per string). The PDF bytes are identical
+to one `Text` per cell (tests/exports/test_pdf_text.py checks this for Latin, Arabic, multi-line,
+mathtext and every alignment used). Summary PDF, sample warehouse, CPU: en 6.6 -> 4.4 s, ar 9.1 ->
+5.3 s; the 57 profile PDFs 12.9 -> 5.4 s.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import matplotlib as mpl
 from matplotlib import colors
 from matplotlib.artist import Artist
 from matplotlib.font_manager import FontProperties, fontManager, get_font
+from matplotlib.text import Text
+
+from pipelines.exports import pdf_draw
 
 
 @dataclass(frozen=True)
@@ -34,15 +38,12 @@ class Cell:
     color: str = "black"
 
 
-def _plain(text: str) -> bool:
-    """Text that `Text` draws as it is: one that could be mathtext (`$`) keeps a real `Text`."""
-    return "$" not in text
-
-
-class Metrics:
-    """Sizes of strings as the PDF renderer measures them, kept for a whole document."""
+class TextCache:
+    """Sizes and shaped glyphs of strings as the PDF renderer measures and shapes them, kept for a
+    whole document (or every country's PDF of a task)."""
 
     def __init__(self) -> None:
+        self.glyphs = pdf_draw.Glyphs()
         self.sizes: dict[tuple[str, float, str, float], tuple[float, float, float]] = {}
         self.heights: dict[tuple[float, str, float], tuple[float, float, float]] = {}
         self.props: dict[tuple[float, str], FontProperties] = {}
@@ -92,27 +93,35 @@ class Metrics:
 class PageText(Artist):
     """Cells drawn in the order they were added, as one `Text` each would draw them."""
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, cache: TextCache) -> None:
         super().__init__()
         self.cells: list[Cell] = []
-        self.metrics = metrics
+        self.cache = cache
         self.set_zorder(3)  # a Text's: drawn after the page background
 
     def add(self, cell: Cell) -> None:
-        if not _plain(cell.text):
-            raise ValueError(f"mathtext is not drawn by PageText: {cell.text!r}")
         self.cells.append(cell)
+
+    def _as_text(self, cell: Cell) -> Text:
+        """A cell Matplotlib may parse as mathtext (it has a `$`), as the `Text` `fig.text` makes."""
+        figure = self.get_figure(root=True)
+        text = Text(
+            cell.x, cell.y, cell.text, ha=cell.ha, va=cell.va, fontsize=cell.size, weight=cell.weight,
+            color=cell.color, transform=figure.transSubfigure,
+        )  # fmt: skip
+        text.set_figure(figure)
+        return text
 
     def _lines(self, renderer, cell: Cell, dpi: float) -> list[tuple[str, float, float]]:
         """(line, x, y) offsets from the anchor, as `Text._get_layout` computes them at angle 0."""
         lines = cell.text.split("\n")
-        min_ascent, min_descent, line_gap = self.metrics.font_height(renderer, cell.size, cell.weight, dpi)
+        min_ascent, min_descent, line_gap = self.cache.font_height(renderer, cell.size, cell.weight, dpi)
         if len(lines) == 1:
             line_gap = 0
         thisy = 0.0
         wads, ys = [], []
         for line in lines:
-            w, h, d = self.metrics.size(renderer, line, cell.size, cell.weight, dpi) if line else (0, 0, 0)
+            w, h, d = self.cache.size(renderer, line, cell.size, cell.weight, dpi) if line else (0, 0, 0)
             a = h - d
             a = max(a, min_ascent) + line_gap / 2
             d = max(d, min_descent) + line_gap / 2
@@ -150,8 +159,12 @@ class PageText(Artist):
         antialiased = mpl.rcParams["text.antialiased"]
         flip = renderer.flipy()
         canvas_height = renderer.get_canvas_width_height()[1]
+        pdf = pdf_draw.pdf_renderer(renderer)
         for cell in self.cells:
             if cell.text == "":
+                continue
+            if "$" in cell.text:
+                self._as_text(cell).draw(renderer)
                 continue
             lines = self._lines(renderer, cell, dpi)
             posx, posy = transform.transform((float(cell.x), float(cell.y)))
@@ -162,11 +175,15 @@ class PageText(Artist):
             gc.set_antialiased(antialiased)
             gc.set_snap(None)
             gc.set_clip_path(None)
-            prop = self.metrics.prop(cell.size, cell.weight)
+            prop = self.cache.prop(cell.size, cell.weight)
             for line, x, y in lines:
                 x, y = x + posx, y + posy
                 if flip:
                     y = canvas_height - y
-                renderer.draw_text(gc, x, y, line, prop, 0.0, ismath=False, mtext=None)
+                if pdf is not None:
+                    run = self.cache.glyphs.run(pdf, line, prop, cell.weight)
+                    pdf_draw.draw(pdf, gc, x, y, run, prop)
+                else:
+                    renderer.draw_text(gc, x, y, line, prop, 0.0, ismath=False, mtext=None)
             gc.restore()
         self.stale = False
