@@ -9,8 +9,8 @@ ranking page). `PageText` keeps the cells as plain tuples and, at draw time, pla
 text, kept in the same order so the floats are the same) and writes it with `pdf_draw` (the
 operators of `renderer.draw_text`, from glyphs shaped once per string). The PDF bytes are identical
 to one `Text` per cell (tests/exports/test_pdf_text.py checks this for Latin, Arabic, multi-line,
-mathtext and every alignment used). Summary PDF, sample warehouse, CPU: en 6.6 -> 4.4 s, ar 9.1 ->
-5.3 s; the 57 profile PDFs 12.9 -> 5.4 s.
+mathtext and every alignment used). CPU of the summary PDF on the sample warehouse (medians of 3):
+en 5.9 -> 4.1 s, ar 8.5 -> 5.3 s; of the 57 profile PDFs 12.1 -> 5.9 s.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class Cell:
 
 class TextCache:
     """Sizes and shaped glyphs of strings as the PDF renderer measures and shapes them, kept for a
-    whole document (or every country's PDF of a task)."""
+    whole document (or every country's PDF of a task). Keyed by string, size and weight: the font
+    family is the one of the rc context every PDF of `pdf.py` is drawn in (`pdf.STYLE`)."""
 
     def __init__(self) -> None:
         self.glyphs = pdf_draw.Glyphs()
