@@ -2,9 +2,10 @@
 
 Built offline from the same report tables and chart figures as the workbook and the HTML pages. Text
 is laid out by Matplotlib, which shapes Arabic through libraqm (joined letters, right to left) with
-DejaVu Sans, shipped inside Matplotlib, embedded as a TrueType subset, so no system font or network is
-needed. Arabic pages mirror the layout: text flush right, table columns from right to left. No date
-and no software version is written, so one version gives the same bytes.
+DejaVu Sans, shipped inside Matplotlib, embedded as Type 3 subsets, so no system font or network is
+needed. The text of a page is one artist (`pdf_text.PageText`), not one `Text` per table cell. Arabic
+pages mirror the layout: text flush right, table columns from right to left. No date and no software
+version is written, so one version gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pipelines import i18n
 from pipelines.exports import charts, report
 from pipelines.exports.chart_set import ChartSet
 from pipelines.exports.marts import PublishedData
+from pipelines.exports.pdf_text import Cell, PageText, TextCache
 from pipelines.exports.workbook import goalposts_text
 
 A4 = (8.27, 11.69)  # inches, portrait
@@ -48,19 +50,23 @@ class Column:
 class Document:
     """A4 pages of headings, paragraphs and tables, written top to bottom; full pages go to the PDF."""
 
-    def __init__(self, pdf: PdfPages, lang: str, footer: str) -> None:
+    def __init__(self, pdf: PdfPages, lang: str, footer: str, cache: TextCache | None = None) -> None:
         self.pdf, self.lang, self.footer = pdf, lang, footer
         self.rtl = i18n.is_rtl(lang)
+        self.cache = cache or TextCache()
         self.fig: Figure | None = None
+        self.cells: PageText | None = None
         self.y = 0.0
         self.pages = 0
 
     # --- page mechanics ------------------------------------------------------------------------
-    def _page(self) -> Figure:
+    def _page(self) -> PageText:
         if self.fig is None:
-            self.fig = plt.figure(figsize=A4)
+            self.fig = Figure(figsize=A4)
+            self.cells = PageText(self.cache)
+            self.fig.add_artist(self.cells)
             self.y = A4[1] - MARGIN
-        return self.fig
+        return self.cells
 
     def _room(self, height: float) -> None:
         if self.fig is not None and self.y - height < MARGIN + LINE:
@@ -71,13 +77,14 @@ class Document:
         if self.fig is None:
             return
         self.pages += 1
-        self.fig.text(
-            0.5, MARGIN / 2 / A4[1], f"{self.footer} · {i18n.ltr(str(self.pages), self.lang)}",
-            ha="center", va="center", fontsize=6.5, color="#8b0000",
+        self._page().add(
+            Cell(
+                0.5, MARGIN / 2 / A4[1], f"{self.footer} · {i18n.ltr(str(self.pages), self.lang)}",
+                6.5, ha="center", va="center", color="#8b0000",
+            )
         )  # fmt: skip
         self.pdf.savefig(self.fig)
-        plt.close(self.fig)
-        self.fig = None
+        self.fig = self.cells = None
 
     def figure(self, fig: Figure, close: bool = True) -> None:
         """A chart as a page of its own (its own size), after the current page."""
@@ -93,9 +100,12 @@ class Document:
         inches = MARGIN + (width * (1 - share) if self.rtl else width * share)
         return inches / A4[0]
 
-    def _text(self, share: float, text: str, size: float = TEXT_SIZE, **kw: object) -> None:
-        ha = kw.pop("ha", "right" if self.rtl else "left")
-        self._page().text(self._x(share), self.y / A4[1], text, ha=ha, va="top", fontsize=size, **kw)
+    def _text(
+        self, share: float, text: str, size: float = TEXT_SIZE, ha: str | None = None,
+        weight: str = "normal", color: str = "black",
+    ) -> None:  # fmt: skip
+        ha = ha or ("right" if self.rtl else "left")
+        self._page().add(Cell(self._x(share), self.y / A4[1], text, size, ha, "top", weight, color))
 
     # --- content -------------------------------------------------------------------------------
     def heading(self, text: str, size: float = 13) -> None:
@@ -177,6 +187,9 @@ class Reports:
         # A country's PDF names no version: it is the same file in every version whose figures for
         # that country are the same, and is reused (the manifest of each version lists it).
         self.profile_footer = f"vetdx · {self.note}"
+        # String sizes and shaped glyphs, for every PDF this object writes: the headers, labels and
+        # notes recur on every page and in every country's PDF.
+        self.text_cache = TextCache()
 
     def t(self, key: str) -> str:
         return i18n.t(key, self.lang)
@@ -194,7 +207,7 @@ class Reports:
     # --- summary report --------------------------------------------------------------------------
     def summary(self, path: Path) -> Path:
         with plt.rc_context(STYLE), self._open(path) as pdf:
-            doc = Document(pdf, self.lang, self.footer)
+            doc = Document(pdf, self.lang, self.footer, self.text_cache)
             self._cover(doc)
             doc.break_page()
             for dimension in self.data.dimensions:
@@ -326,7 +339,7 @@ class Reports:
                 profile = self.profiles[iso3]
                 path = folder / f"{iso3}.pdf"
                 with self._open(path) as pdf:
-                    doc = Document(pdf, self.lang, self.profile_footer)
+                    doc = Document(pdf, self.lang, self.profile_footer, self.text_cache)
                     self._profile_page(doc, profile)
                     if canvas is not None:
                         doc.figure(self.charts.radar(canvas, profile), close=False)
