@@ -67,6 +67,17 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 
+# Every e-mail form above has an @ sign, a bracketed "at" or "at" as a word between its parts: a
+# text with none of them holds no e-mail, and the e-mail pattern (~0.2 ms a text, more than all the
+# rest of the search) is not run on it. The publish gate's 12,894 candidates of the 10M-row build
+# are hashes and ids, with digit runs and no "at": its scan went 5.7 s -> 1.4-1.8 s.
+_EMAIL_HINT = re.compile(r"[@＠﹫]|[\[({<]\s*(?:at|arobase|آت|ات)|\s(?:at|arobase)\s", re.IGNORECASE)
+
+
+def _emails(text: str) -> list[re.Match[str]]:
+    return list(_EMAIL.finditer(text)) if _EMAIL_HINT.search(text) else []
+
+
 # --- phone --------------------------------------------------------------------------------------
 # A run of digits with the separators people type in phone numbers. Not after a letter, digit,
 # `-`, `/`, `.` or `:` (so identifiers such as `AZ-00123456`, decimals and times stay), not before a
@@ -186,7 +197,8 @@ def redact_text(text: str) -> str:
     """The text with e-mail addresses, phone numbers and labelled names replaced by markers."""
     if not text:
         return text
-    text = _EMAIL.sub(EMAIL_MARK, text)
+    if _EMAIL_HINT.search(text):
+        text = _EMAIL.sub(EMAIL_MARK, text)
     return _redact_names(_redact_phones(text))
 
 
@@ -196,9 +208,11 @@ def redact_optional(text: str | None) -> str | None:
 
 def find_personal(text: str) -> list[tuple[str, str]]:
     """(kind, matched text) of every e-mail address and phone number in `text` (for the scanner)."""
-    found = [("e-mail", m.group()) for m in _EMAIL.finditer(text)]
-    rest = _EMAIL.sub(lambda m: "x" * len(m.group()), text)  # same offsets, still text
-    return found + [("phone", text[start:end]) for start, end in _phones(rest)]
+    emails = _emails(text)
+    rest = text
+    for m in reversed(emails):  # blanked with letters: same offsets, still text
+        rest = rest[: m.start()] + "x" * (m.end() - m.start()) + rest[m.end() :]
+    return [("e-mail", m.group()) for m in emails] + [("phone", text[a:b]) for a, b in _phones(rest)]
 
 
 # --- headers -------------------------------------------------------------------------------------
