@@ -259,6 +259,11 @@ def _allowed_latin(con, version: str) -> set[str]:
     # and the letter runs `_english` cuts out of it (a run id ending `291159fe` gives `fe`)
     words |= set(re.findall(r"[A-Za-z0-9]+", version)) | set(re.findall(r"[A-Za-z][A-Za-z0-9_]+", version))
     words.add(version)
+    # pdftotext also cuts a run of the id at a ligature (`4772ccff` gives `cc` and `ff`), and a file
+    # name joins the run's tail to the language (`..._4772ccff_ar.pdf` gives `ccff_ar`).
+    for run in re.findall(r"[A-Za-z]+", version):
+        pieces = {run[i:j] for i in range(len(run)) for j in range(i + 1, len(run) + 1)}
+        words |= pieces | {f"{piece}_{lang}" for piece in pieces for lang in i18n.LANGS}
     words |= set(i18n.LANGS) | {w for name in PUBLIC_MARTS for w in [name, *name.split("_")]}  # file names
     return words
 
