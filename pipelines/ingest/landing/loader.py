@@ -182,10 +182,11 @@ def _prepare(
     display: str,
     digest: str,
     source: str,
-    parsed_file: Callable[[], CountedFile],
+    counted_file: Callable[[], CountedFile],
 ) -> tuple[PendingFile | dict, FileOutcome]:
     """The file ready to land and its outcome once landed, or, for a file rejected whole, its
-    audit row and outcome. `parsed_file()` gives the counted ParsedFile or raises why it is unusable."""
+    audit row and outcome. `counted_file()` gives the parsed file with its row counts, or raises why
+    it is unusable."""
     started = utc_now()
     batch_id = uuid.uuid4().hex
     audit = {
@@ -197,7 +198,7 @@ def _prepare(
         "started_at": started,
     }
     try:
-        counted = parsed_file()
+        counted = counted_file()
     except Exception as exc:
         # A parser bug on one file must not cost every other file its load: the file is rejected
         # with the error, and the refresh goes on. The traceback goes to the log.
