@@ -33,13 +33,14 @@ def validate_cost(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     seeds_dir: Path = DEFAULT_SEEDS_DIR,
     helpers: int | None = None,
+    by_value: bool = True,
 ) -> dict:
     """Validate raw.<table> once and report rows, seconds, chunks and peak RSS (MiB) during the run:
     of this process (`peak_rss_mib`) and of it with its GX helper processes (`peak_tree_rss_mib`)."""
     suite = raw_suite(table, load_reference(read_seeds(seeds_dir)))
     with _PeakRss() as rss:
         started = time.perf_counter()
-        report = validate(con, suite, chunk_rows=chunk_rows, helpers=helpers)
+        report = validate(con, suite, chunk_rows=chunk_rows, helpers=helpers, by_value=by_value)
         seconds = time.perf_counter() - started
     return {
         "table": f"raw.{table}",
@@ -47,6 +48,7 @@ def validate_cost(
         "chunks": report.chunks,
         "chunk_rows": chunk_rows,
         "helpers": helpers,  # None: the runner's default
+        "by_value": by_value,
         "seconds": round(seconds, 2),
         "rows_per_second": round(report.row_count / seconds) if seconds else None,
         "rss_before_mib": rss.before_mib,
@@ -125,12 +127,17 @@ def main() -> None:
     parser.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS)
     parser.add_argument("--helpers", type=int, default=None, help="GX helper processes (default: runner's)")
     parser.add_argument(
+        "--chunked", action="store_true", help="stream every row through GX (no by-value judging)"
+    )
+    parser.add_argument(
         "--db", type=Path, help="an existing warehouse file (read-only) instead of generated rows"
     )
     args = parser.parse_args()
     if args.db:
         with duckdb.connect(str(args.db), read_only=True) as con:
-            cost = validate_cost(con, "equipment_inventory", args.chunk_rows, helpers=args.helpers)
+            cost = validate_cost(
+                con, "equipment_inventory", args.chunk_rows, helpers=args.helpers, by_value=not args.chunked
+            )
         print(json.dumps(cost, indent=1))
         return
     with tempfile.TemporaryDirectory() as folder:
@@ -141,7 +148,9 @@ def main() -> None:
             [str(countries)],
         )
         generate_equipment_inventory(con, args.rows)
-        cost = validate_cost(con, "equipment_inventory", args.chunk_rows, helpers=args.helpers)
+        cost = validate_cost(
+            con, "equipment_inventory", args.chunk_rows, helpers=args.helpers, by_value=not args.chunked
+        )
         print(json.dumps(cost, indent=1))
         con.close()
 

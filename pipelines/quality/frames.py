@@ -59,9 +59,15 @@ class GxFrames:
         self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_frame")
 
     def validate(
-        self, frame: pd.DataFrame, suite: gx.ExpectationSuite, id_columns: tuple[str, ...]
+        self,
+        frame: pd.DataFrame,
+        suite: gx.ExpectationSuite,
+        id_columns: tuple[str, ...],
+        detail: str = "SUMMARY",
     ) -> ExpectationSuiteValidationResult:
-        result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
+        """GX's validation of `suite` on `frame`; `detail` "COMPLETE" also lists every unexpected
+        index."""
+        result_format: dict[str, Any] = {"result_format": detail, "partial_unexpected_count": MAX_EXAMPLES}
         present_ids = [c for c in id_columns if c in frame.columns]
         if present_ids:
             result_format["unexpected_index_column_names"] = present_ids
@@ -130,11 +136,11 @@ def _verdict(evr: ExpectationValidationResult, column: str | None) -> ChunkVerdi
         unexpected_count=int(result.get("unexpected_count") or 0),
         missing_count=int(result.get("missing_count") or 0),
         examples=[] if success else _examples(result, column)[:MAX_EXAMPLES],
-        error=_exception_message(evr.exception_info),
+        error=exception_message(evr.exception_info),
     )
 
 
-def _exception_message(info: dict | None) -> str | None:
+def exception_message(info: dict | None) -> str | None:
     """GX reports either one {raised_exception, exception_message} or one such dict per metric."""
     if not info:
         return None

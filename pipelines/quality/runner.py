@@ -50,6 +50,7 @@ from great_expectations.core.expectation_validation_result import (
     ExpectationValidationResult,
 )
 
+from pipelines.quality import grouped
 from pipelines.quality.batches import BatchLedger, BatchPlan, plan_batches, record_batches
 from pipelines.quality.frames import ChunkVerdict, GxFrames, plain
 from pipelines.quality.parallel import ChunkValidator, idle_cores, usable_cores
@@ -77,6 +78,7 @@ def validate(
     frames: GxFrames | None = None,
     ledger: BatchLedger | None = None,
     helpers: int | None = None,
+    by_value: bool = True,
 ) -> ValidationReport:
     """Validate `suite` on `con` (the build); `previous` is the published warehouse, if any.
 
@@ -84,6 +86,8 @@ def validate(
     already validated under it, and the batches validated are recorded (which writes to `con`);
     without, every current row is judged. `helpers`: processes validating chunks beside this one
     (None: one per other idle core when there are at least MIN_ROWS_FOR_HELPERS rows to judge).
+    `by_value`: judge the row-level part on distinct keys weighted by their rows (grouped.py) where
+    it applies; False always streams chunks.
     """
     started = time.perf_counter()
     frames = frames or GxFrames()
@@ -100,7 +104,7 @@ def validate(
                 per_batch += reduction_outcomes
             outcomes += reduction_outcomes
             gx_results += merged.gx_result(reduction.suite.name)
-        merged, row_count, chunks = _run_rows(con, suite, frames, chunk_rows, plan, helpers)
+        merged, row_count, chunks = _run_rows(con, suite, frames, chunk_rows, plan, helpers, by_value)
     row_outcomes = merged.outcomes(ROWS)
     if plan is not None and _vouches_for_batches([*row_outcomes, *per_batch]):
         record_batches(con, plan)
@@ -148,15 +152,23 @@ def _run_rows(
     chunk_rows: int,
     plan: BatchPlan | None,
     helpers: int | None,
+    by_value: bool,
 ) -> tuple[_Merged, int, int]:
+    """The row-level verdicts, the rows judged and the frames GX judged them in (the grouping-set
+    frames of grouped.py count as one)."""
     merged = _Merged(suite.rows)
     rows_sql = plan.pending_sql if plan else None
     try:
+        available = set(con.sql(f"SELECT * FROM {suite.relation} LIMIT 0").columns)
+        stream_sql = suite.stream_sql(available, rows_sql)
+        judged = grouped.judge(con, stream_sql, suite.rows, suite.id_columns, frames) if by_value else None
+        if judged is not None:
+            merged.add(judged[0])
+            return merged, judged[1], 1
         if helpers is None:
             helpers = _default_helpers(con, suite, plan)
-        available = set(con.sql(f"SELECT * FROM {suite.relation} LIMIT 0").columns)
         # A streaming result: no other query may run on `con` until it is read to the end.
-        reader = con.execute(suite.stream_sql(available, rows_sql)).to_arrow_reader(chunk_rows)
+        reader = con.execute(stream_sql).to_arrow_reader(chunk_rows)
     except duckdb.Error as exc:
         merged.fail(str(exc).splitlines()[0])
         return merged, 0, 0
@@ -319,7 +331,12 @@ class _Merged:
                 "unsuccessful_expectations": len(results) - successful,
                 "success_percent": 100.0 * successful / len(results) if results else 100.0,
             },
-            meta={"batch_spec": {"data_asset_name": name, "engine": "duckdb (chunked) + gx pandas"}},
+            meta={
+                "batch_spec": {
+                    "data_asset_name": name,
+                    "engine": "duckdb (chunks or distinct keys) + gx pandas",
+                }
+            },
         )
         return [suite_result.to_json_dict()]
 
