@@ -82,7 +82,7 @@ def judge(
 ) -> tuple[list[ChunkVerdict], int] | None:
     """Verdicts of `suite` (in suite order) on the rows of `rows_sql` and the number of rows, or None
     when the suite is to be judged on chunks instead (see the module docstring)."""
-    if not applies(suite):
+    if not suite.expectations or not applies(suite):
         return None
     keys = {id(e): _key(e) for e in suite.expectations}
     sets = list(dict.fromkeys(k.sql_columns for k in keys.values()))
@@ -100,12 +100,12 @@ def judge(
     grouping_sets = ", ".join("(" + ", ".join(_quote(c) for c in s) + ")" for s in sets)
     table = con.sql(
         f"SELECT {listed}, GROUPING({listed}) AS _set, count(*) AS _rows_n "
-        f"FROM ({source}) AS _source GROUP BY GROUPING SETS ({grouping_sets})"
+        f"FROM ({source}) AS _source GROUP BY GROUPING SETS ({grouping_sets}) LIMIT {MAX_KEY_ROWS + 1}"
     ).to_arrow_table()
     if table.num_rows > MAX_KEY_ROWS:
         return None
     by_set = {s: _set_rows(table, s, grouped_columns) for s in sets}
-    row_count = int(pc.sum(by_set[sets[0]].column("_rows_n")).as_py() or 0) if sets else 0
+    row_count = int(pc.sum(by_set[sets[0]].column("_rows_n")).as_py() or 0)
     verdicts: dict[int, ChunkVerdict] = {}
     for sql_columns, key_rows in by_set.items():
         members = [e for e in suite.expectations if keys[id(e)].sql_columns == sql_columns]

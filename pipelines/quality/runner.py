@@ -4,8 +4,12 @@ Why not GX's SQL datasource: on DuckDB through duckdb-engine it returns no rows 
 range"): GX fetches the results after closing the connection (re-verified with duckdb-engine 0.17
 and SQLAlchemy 2.1). Why not one pandas frame: a 10M-row raw table would not fit.
 
-- Row-level expectations: DuckDB streams only the needed columns of the suite's rows as Arrow record
-  batches of `chunk_rows` (250k by default); each batch becomes a pandas frame (frames.gx_frame:
+- Row-level expectations, by value (grouped.py, the default): DuckDB reduces the suite's rows in
+  one scan to each expectation's distinct keys with their row counts; GX judges the keys and the
+  counts are summed (10.6M equipment rows: 13.7-14.0 s in chunks -> 3.5-5.4 s, same verdicts).
+  Suites with row conditions or `mostly`, and keys beyond grouped.MAX_KEY_ROWS, go by chunks:
+- Row-level expectations, in chunks: DuckDB streams only the needed columns of the suite's rows as
+  Arrow record batches of `chunk_rows` (250k by default); each batch becomes a pandas frame (frames.gx_frame:
   64-bit numbers, which GX judges vectorised) that GX validates through an ephemeral context's
   pandas datasource (one dataframe asset, whole-frame batch definition). Counts are summed across
   chunks and the first MAX_EXAMPLES unexpected values are kept, each with the suite's row

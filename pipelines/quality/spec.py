@@ -3,8 +3,10 @@
 A `TableSuite` has two parts, because GX cannot hold a 10M-row table in pandas at once and its SQL
 datasource returns no metrics on DuckDB (duckdb-engine: "list index out of range"):
 
-- `rows`: row-level (map) expectations, evaluated by GX chunk by chunk on the rows of `rows_sql`.
-  Each row is judged on its own, so summing the chunks' counts gives the whole table's answer.
+- `rows`: row-level (map) expectations, evaluated by GX on the distinct keys of the rows of
+  `rows_sql` weighted by their row counts (grouped.py), or chunk by chunk on the rows themselves.
+  Each row is judged on its own, so summing the keys' or the chunks' counts gives the whole
+  table's answer.
 - `reductions`: set-level questions (unique keys, completeness, row counts against the previous
   version, catalogue consistency). DuckDB first reduces the table to a small frame (one row per
   duplicated key, per country, per catalogue parent); GX then evaluates row-level expectations on
