@@ -110,3 +110,21 @@ def insert_raw(
     casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in spec.all_columns.items())
     connection.execute(f"INSERT INTO raw.{table} SELECT {casts} FROM _rows")
     connection.unregister("_rows")
+
+
+def planted_equipment(rows: int) -> duckdb.DuckDBPyConnection:
+    """`rows` generated equipment rows (quality.bench) with failures planted all through them: 60 per
+    60,000 negative quantities (ERROR, more than 20 examples), items outside the taxonomy at rows
+    15001, 15002 and 55003 (WARN) and acquisition years of 1850 at rows 4 and 59999 (ERROR, an
+    INTEGER column)."""
+    from pipelines.quality.bench import generate_equipment_inventory
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE reference_countries AS SELECT unnest(['AFG', 'ALB', 'DZA']) AS iso3")
+    generate_equipment_inventory(con, rows)
+    con.execute("UPDATE raw.equipment_inventory SET quantity = -1 WHERE rowid % 1000 = 7")
+    con.execute(
+        "UPDATE raw.equipment_inventory SET item_code = 'hammer' WHERE rowid IN (15001, 15002, 55003)"
+    )
+    con.execute("UPDATE raw.equipment_inventory SET year_acquired = 1850 WHERE rowid IN (4, 59999)")
+    return con

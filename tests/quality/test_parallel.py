@@ -9,31 +9,21 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from pipelines.quality.bench import generate_equipment_inventory
 from pipelines.quality.frames import GxFrames, gx_frame
 from pipelines.quality.parallel import ChunkValidator
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import Reference
 from pipelines.quality.runner import _Merged, validate
+from tests.quality.factories import planted_equipment
 
 ROWS = 60_000
 CHUNK = 10_000  # 6 chunks
 
 
 @pytest.fixture
-def planted(ref: Reference) -> duckdb.DuckDBPyConnection:
-    """60,000 generated rows with ERROR and WARN failures planted in most chunks."""
-    con = duckdb.connect()
-    con.execute("CREATE TABLE reference_countries AS SELECT unnest(['AFG', 'ALB', 'DZA']) AS iso3")
-    generate_equipment_inventory(con, ROWS)
-    # ERROR: 60 negative quantities (every 1,000th row: 10 per chunk, 60 in all, more than 20 examples)
-    con.execute("UPDATE raw.equipment_inventory SET quantity = -1 WHERE rowid % 1000 = 7")
-    # WARN: items outside the taxonomy in the second and the last chunk only
-    con.execute(
-        "UPDATE raw.equipment_inventory SET item_code = 'hammer' WHERE rowid IN (15001, 15002, 55003)"
-    )
-    # ERROR on an int32 column (judged by GX's vectorised between once widened): 2 rows
-    con.execute("UPDATE raw.equipment_inventory SET year_acquired = 1850 WHERE rowid IN (4, 59999)")
+def planted() -> duckdb.DuckDBPyConnection:
+    """60,000 generated rows with ERROR and WARN failures planted in most chunks of 10,000."""
+    con = planted_equipment(ROWS)
     yield con
     con.close()
 
