@@ -84,6 +84,9 @@ def judge(
     when the suite is to be judged on chunks instead (see the module docstring)."""
     if not suite.expectations or not applies(suite):
         return None
+    present = set(con.sql(f"SELECT * FROM ({rows_sql}) AS _rows LIMIT 0").columns)
+    if any(c not in present for e in suite.expectations for c in _columns(e)):
+        return None  # GX names the missing column, expectation by expectation, on a chunk
     keys = {id(e): _key(e) for e in suite.expectations}
     sets = list(dict.fromkeys(k.sql_columns for k in keys.values()))
     grouped_columns = list(dict.fromkeys(c for s in sets for c in s))
@@ -106,10 +109,11 @@ def judge(
         return None
     by_set = {s: _set_rows(table, s, grouped_columns) for s in sets}
     row_count = int(pc.sum(by_set[sets[0]].column("_rows_n")).as_py() or 0)
+    ids = tuple(c for c in id_columns if c in present)
     verdicts: dict[int, ChunkVerdict] = {}
     for sql_columns, key_rows in by_set.items():
         members = [e for e in suite.expectations if keys[id(e)].sql_columns == sql_columns]
-        judged = _judge_set(con, source, key_rows, members, keys, id_columns, frames, row_count)
+        judged = _judge_set(con, source, key_rows, members, keys, ids, frames, row_count)
         if judged is None:
             return None
         verdicts.update(judged)
@@ -199,10 +203,9 @@ def _weighted(
 def _examples(
     con: duckdb.DuckDBPyConnection, source: str, unexpected: pa.Table, key: _Key, id_columns: tuple[str, ...]
 ) -> list[dict]:
-    """The first MAX_EXAMPLES rows holding an unexpected key, by their id columns, as the chunked
-    path reports them: {'value': v (or [a, b]), <id column>: ...}."""
-    present = set(con.sql(f"SELECT * FROM ({source}) AS _s LIMIT 0").columns)
-    ids = [c for c in id_columns if c in present]
+    """The first MAX_EXAMPLES rows holding an unexpected key, by their id columns (those the rows
+    have), as the chunked path reports them: {'value': v (or [a, b]), <id column>: ...}."""
+    ids = list(id_columns)
     match = " AND ".join(f"_s.{_quote(c)} IS NOT DISTINCT FROM _u.{_quote(c)}" for c in key.sql_columns)
     shown = [*key.columns, *(c for c in ids if c not in key.columns)]
     order = ", ".join(f"_s.{_quote(c)} NULLS LAST" for c in [*ids, *key.columns])

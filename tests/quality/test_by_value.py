@@ -9,6 +9,7 @@ import great_expectations.expectations as gxe
 import pytest
 
 from pipelines.quality import grouped
+from pipelines.quality.frames import GxFrames
 from pipelines.quality.mart_suites import MART_COLUMNS, mart_suite
 from pipelines.quality.raw_suites import raw_suite
 from pipelines.quality.reference import Reference
@@ -149,3 +150,21 @@ def test_row_conditions_and_too_many_keys_are_judged_on_chunks(
     fallen_back = validate(planted, suite, chunk_rows=CHUNK)
     assert fallen_back.chunks == ROWS // CHUNK
     assert _verdicts(fallen_back) == expected
+
+
+def test_a_column_the_rows_lack_fails_only_its_expectation() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t AS SELECT 'f.csv' AS _source_file, i AS _row_number, i AS a FROM range(50) r(i)"
+    )
+    expectations = [
+        gxe.ExpectColumnValuesToBeBetween(column="a", min_value=0, severity=ERROR),
+        gxe.ExpectColumnValuesToNotBeNull(column="gone", severity=ERROR),
+    ]
+    rows = gx.ExpectationSuite(name="t.rows", expectations=expectations)
+    suite = TableSuite(name="t", relation="t", rows_sql="SELECT * FROM t", rows=rows, id_columns=IDS)
+    assert grouped.judge(con, "SELECT * FROM t", rows, IDS, GxFrames()) is None
+    report = validate(con, suite)
+    between, gone = report.outcomes
+    assert (between.success, between.error, between.element_count) == (True, None, 50)
+    assert not gone.success and gone.error
