@@ -111,15 +111,20 @@ def _widened(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
 
 def verdicts(result: ExpectationSuiteValidationResult, suite: gx.ExpectationSuite) -> list[ChunkVerdict]:
     """GX's results of `suite` on one frame, one per expectation in suite order."""
-    # GX groups results by metric, not in suite order: match each to its expectation.
+    return [
+        _verdict(evr, column_label(e.configuration.kwargs))
+        for e, evr in zip(suite.expectations, in_suite_order(result, suite), strict=True)
+    ]
+
+
+def in_suite_order(
+    result: ExpectationSuiteValidationResult, suite: gx.ExpectationSuite
+) -> list[ExpectationValidationResult]:
+    """GX's result for each expectation of `suite`, in suite order (GX groups them by metric)."""
     by_key: dict[str, list[ExpectationValidationResult]] = {}
     for evr in result.results:
         by_key.setdefault(expectation_key(evr.expectation_config), []).append(evr)
-    out = []
-    for expectation in suite.expectations:
-        config = expectation.configuration
-        out.append(_verdict(by_key[expectation_key(config)].pop(0), column_label(config.kwargs)))
-    return out
+    return [by_key[expectation_key(e.configuration)].pop(0) for e in suite.expectations]
 
 
 def expectation_key(config: Any) -> str:

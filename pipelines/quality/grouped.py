@@ -31,11 +31,13 @@ from pipelines.quality.frames import (
     ChunkVerdict,
     GxFrames,
     exception_message,
-    expectation_key,
     gx_frame,
+    in_suite_order,
     plain,
 )
 from pipelines.quality.report import MAX_EXAMPLES
+from pipelines.quality.spec import expectation_columns
+from pipelines.quality.spec import quote_identifier as _quote
 
 # Above this many key rows (all expectations together), chunks are cheaper than the grouped frame.
 MAX_KEY_ROWS = 1_000_000
@@ -46,10 +48,12 @@ _UNEXPECTED = "_quality_unexpected_keys"
 @dataclass(frozen=True)
 class _Key:
     """What one expectation is judged on: `sql_columns` in the grouping query, shown to GX under
-    `columns`; a nullness key is `<column> IS NOT NULL` (TRUE or NULL), shown as the column."""
+    `columns`. A nullness key is one column computed by `projection` (TRUE for a value, NULL for
+    none: the not-null expectations need no more), shown under the column's own name."""
 
     columns: tuple[str, ...]
     sql_columns: tuple[str, ...]
+    projection: str | None = None
 
 
 def applies(suite: gx.ExpectationSuite) -> bool:
@@ -58,19 +62,15 @@ def applies(suite: gx.ExpectationSuite) -> bool:
 
 
 def _columns(expectation: gxe.Expectation) -> tuple[str, ...]:
-    kwargs = expectation.configuration.kwargs
-    return (kwargs["column"],) if "column" in kwargs else (kwargs["column_A"], kwargs["column_B"])
+    return expectation_columns(expectation.configuration.kwargs)
 
 
 def _key(expectation: gxe.Expectation) -> _Key:
     columns = _columns(expectation)
     if isinstance(expectation, _NULLNESS):
-        return _Key(columns, (f"_present_{columns[0]}",))
+        presence = f"CASE WHEN {_quote(columns[0])} IS NOT NULL THEN TRUE END"
+        return _Key(columns, (f"_present_{columns[0]}",), presence)
     return _Key(columns, columns)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def judge(
@@ -90,13 +90,7 @@ def judge(
     keys = {id(e): _key(e) for e in suite.expectations}
     sets = list(dict.fromkeys(k.sql_columns for k in keys.values()))
     grouped_columns = list(dict.fromkeys(c for s in sets for c in s))
-    # A nullness key: TRUE for a value, NULL for none (the not-null expectations need no more).
-    presence = {
-        c: f"CASE WHEN {_quote(c.removeprefix('_present_'))} IS NOT NULL THEN TRUE END"
-        for k in keys.values()
-        for c in k.sql_columns
-        if c not in k.columns
-    }
+    presence = {k.sql_columns[0]: k.projection for k in keys.values() if k.projection}
     projected = ", ".join(["_rows.*", *(f"{sql} AS {_quote(c)}" for c, sql in presence.items())])
     source = f"SELECT {projected} FROM ({rows_sql}) AS _rows"
     listed = ", ".join(_quote(c) for c in grouped_columns)
@@ -143,12 +137,8 @@ def _judge_set(
     weights = key_rows.column("_rows_n").to_numpy().astype(np.int64)
     suite = gx.ExpectationSuite(name="by_value", expectations=[e.copy() for e in members])
     result = frames.validate(frame, suite, (), detail="COMPLETE")
-    by_config: dict[str, list] = {}
-    for evr in result.results:
-        by_config.setdefault(expectation_key(evr.expectation_config), []).append(evr)
     out: dict[int, ChunkVerdict] = {}
-    for expectation in members:
-        evr = by_config[expectation_key(expectation.configuration)].pop(0)
+    for expectation, evr in zip(members, in_suite_order(result, suite), strict=True):
         verdict = _weighted(con, source, key_rows, expectation, key, evr, weights, id_columns, row_count)
         if verdict is None:
             return None
@@ -205,7 +195,7 @@ def _examples(
 ) -> list[dict]:
     """The first MAX_EXAMPLES rows holding an unexpected key, by their id columns (those the rows
     have), as the chunked path reports them: {'value': v (or [a, b]), <id column>: ...}."""
-    ids = list(id_columns)
+    ids = list(id_columns)  # those the rows have (judge)
     match = " AND ".join(f"_s.{_quote(c)} IS NOT DISTINCT FROM _u.{_quote(c)}" for c in key.sql_columns)
     shown = [*key.columns, *(c for c in ids if c not in key.columns)]
     order = ", ".join(f"_s.{_quote(c)} NULLS LAST" for c in [*ids, *key.columns])

@@ -104,29 +104,29 @@ class TableSuite:
         for name in (*self.id_columns, *self.condition_columns, *_columns_of(self.rows)):
             if name not in wanted and name not in self.derived and name in available:
                 wanted.append(name)
-        select = [_quote(c) for c in wanted] + [f"{sql} AS {_quote(c)}" for c, sql in self.derived.items()]
+        select = [quote_identifier(c) for c in wanted] + [
+            f"{sql} AS {quote_identifier(c)}" for c, sql in self.derived.items()
+        ]
         return f"SELECT {', '.join(select) or '1 AS _none'} FROM ({rows_sql or self.rows_sql}) AS _rows"
+
+
+def expectation_columns(kwargs: dict) -> tuple[str, ...]:
+    """The columns an expectation reads: ('quantity',) or ('quantity', 'in_working_order')."""
+    if "column" in kwargs:
+        return (str(kwargs["column"]),)
+    if "column_A" in kwargs:
+        return (str(kwargs["column_A"]), str(kwargs["column_B"]))
+    return tuple(kwargs.get("column_list") or ())
 
 
 def column_label(kwargs: dict) -> str | None:
     """The column(s) an expectation reads, as one label: 'quantity' or 'quantity, in_working_order'."""
-    if "column" in kwargs:
-        return str(kwargs["column"])
-    if "column_A" in kwargs:
-        return f"{kwargs['column_A']}, {kwargs['column_B']}"
-    if "column_list" in kwargs:
-        return ", ".join(kwargs["column_list"])
-    return None
+    return ", ".join(expectation_columns(kwargs)) or None
 
 
 def _columns_of(suite: gx.ExpectationSuite) -> list[str]:
-    names: list[str] = []
-    for expectation in suite.expectations:
-        label = column_label(expectation.configuration.kwargs)
-        if label:
-            names.extend(label.split(", "))
-    return names
+    return [c for e in suite.expectations for c in expectation_columns(e.configuration.kwargs)]
 
 
-def _quote(name: str) -> str:
+def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
