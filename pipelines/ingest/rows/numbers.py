@@ -64,12 +64,19 @@ def parse_numbers(cells: pl.Series) -> Numbers:
     # Fast path: nearly every cell of a real file is a plain ASCII number that a cast reads (574,888
     # of 574,888 quantities in the largest benchmark inventory). Only the cells the cast refuses are
     # normalised and looked at again; normalising every cell cost ~0.2 s per column per 600k rows.
-    fast = cells.cast(pl.Float64, strict=False)
-    fast = pl.select(pl.when(fast.is_finite()).then(fast)).to_series()
-    rest = cells.is_not_null() & fast.is_null()
+    # One select for the fast path: each eager Series operation is a query of its own (~0.3 ms), and
+    # the 335 small ministry and survey files call this 5,681 times (a few dozen cells each).
+    cast = pl.col("c").cast(pl.Float64, strict=False)
+    finite = cast.is_finite().fill_null(False)
+    first = pl.DataFrame({"c": cells}).select(
+        pl.when(finite).then(cast).alias("value"),
+        pl.col("c").is_null().alias("missing"),
+        (pl.col("c").is_not_null() & ~finite).alias("rest"),
+        pl.repeat(False, pl.len()).alias("none"),
+    )
+    fast, rest = first["value"].alias(cells.name), first["rest"]
     if not rest.any():
-        none = pl.repeat(False, cells.len(), eager=True)
-        return Numbers(fast.alias(cells.name), cells.is_null(), none, none)
+        return Numbers(fast, first["missing"].alias(cells.name), first["none"], first["none"])
     idx = rest.arg_true()
     norm = _normalise(cells.gather(idx))
     percent = norm.str.ends_with("%").fill_null(False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import polars as pl
 
@@ -31,11 +32,12 @@ from pipelines.ingest.rows.notes import empty_rows, empty_rows_note
 from pipelines.ingest.rows.rejects import Check, split_rejects
 from pipelines.ingest.rows.values import map_unique, numeric
 from pipelines.ingest.sources import hints
-from pipelines.ingest.vocab.synonyms import map_headers, synonyms
+from pipelines.ingest.vocab.synonyms import map_headers, synonyms, vocabulary
 from pipelines.ingest.vocab.text import fold
 
 # Spellings in EN/FR/AR: vocabularies `institutions.*` of vocab/synonyms.csv.
 DIMENSIONS = synonyms("institutions.dimensions")  # the columns of the long layout
+_DIMENSION_WORDS = vocabulary(DIMENSIONS)
 _MEASURES = synonyms("institutions.measures")  # a measure named by a header or a `measure` cell
 _SEXES = synonyms("institutions.sexes")
 # "Total" means the same for ownership as for sex: one list of spellings serves both.
@@ -54,6 +56,9 @@ def _exact(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
     return next((k for k, words in table.items() if key == fold(k) or key in {fold(w) for w in words}), None)
 
 
+# Cached, like is_header_word: both depend on the text alone, and the header search asks them of
+# every cell of a file's first 30 rows (20,541 questions for the benchmark's 73 ministry files).
+@lru_cache(maxsize=1 << 14)
 def measure_column(header: str) -> tuple[str, str] | None:
     """(measure, sex) named by a header such as "Students - Female" or "الطلاب - إناث"."""
     measure = _find(header, _MEASURES)
@@ -63,8 +68,10 @@ def measure_column(header: str) -> tuple[str, str] | None:
     return measure, "total" if measure == "institutions" else sex
 
 
+@lru_cache(maxsize=1 << 14)
 def is_header_word(cell: str) -> bool:
-    return bool(_find(cell, _MEASURES) or _exact(cell, _SEXES) or map_headers([cell], DIMENSIONS))
+    # fold(cell) in the dimensions' words is map_headers([cell], DIMENSIONS) being non-empty.
+    return bool(_find(cell, _MEASURES) or _exact(cell, _SEXES) or fold(cell) in _DIMENSION_WORDS)
 
 
 def vet_level(text: str) -> str:
