@@ -61,6 +61,15 @@ def test_numbers(cells: list[str | None], expected: list[float | None]) -> None:
     assert not parsed.invalid.any()
 
 
+def test_plain_numbers_flag_empty_cells_missing_only() -> None:
+    parsed = parse_numbers(pl.Series("qty", ["3", None, "12.5"], dtype=pl.Utf8))
+    assert parsed.value.to_list() == [3.0, None, 12.5]
+    assert parsed.missing.to_list() == [False, True, False]
+    assert parsed.invalid.to_list() == [False, False, False]
+    assert parsed.percent_sign.to_list() == [False, False, False]
+    assert parsed.value.name == "qty"
+
+
 def test_invalid_numbers_are_flagged_not_missing() -> None:
     parsed = parse_numbers(pl.Series(["12,5,3", "abc", "1..2", "inf"]))
     assert parsed.invalid.to_list() == [True, True, True, True]
